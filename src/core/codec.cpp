@@ -1,0 +1,111 @@
+#include "core/codec.hpp"
+
+#include <string>
+
+// stb is compiled here and nowhere else. No stdio: bytes always come from memory,
+// which also lets the wasm build link with -sFILESYSTEM=0.
+#define STBI_NO_STDIO
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_GIF
+#define STBI_ONLY_BMP
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb/stb_image.h>
+
+#define STBI_WRITE_NO_STDIO
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+namespace dg {
+namespace {
+
+bool coreDecodes(ImageFormat format) {
+  return format == ImageFormat::Jpeg || format == ImageFormat::Png || format == ImageFormat::Gif ||
+         format == ImageFormat::Bmp;
+}
+
+std::string megabytes(std::size_t bytes) {
+  return std::to_string((bytes + 512 * 1024) / (1024 * 1024)) + " MB";
+}
+
+void appendToVector(void* context, void* data, int size) {
+  auto* out = static_cast<std::vector<std::uint8_t>*>(context);
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  out->insert(out->end(), bytes, bytes + size);
+}
+
+}  // namespace
+
+Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
+  if (size == 0) return Result<Image>::failure(ErrorCode::UnsupportedFormat, "The file is empty.");
+  if (size > limits.maxFileBytes) {
+    return Result<Image>::failure(ErrorCode::ImageTooLarge, "The file is " + megabytes(size) +
+                                                                "; the largest accepted is " +
+                                                                megabytes(limits.maxFileBytes) + ".");
+  }
+  const ImageFormat format = sniffImageFormat(data, size);
+  if (format == ImageFormat::Unknown) {
+    return Result<Image>::failure(ErrorCode::UnsupportedFormat,
+                                  "This file is not an image format the app recognises "
+                                  "(JPEG, PNG, GIF or BMP).");
+  }
+  if (!coreDecodes(format)) {
+    return Result<Image>::failure(ErrorCode::UnsupportedFormat,
+                                  std::string("This is a ") + formatName(format) +
+                                      " image, which the app cannot decode itself.");
+  }
+  const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
+  const std::uint64_t pixels = static_cast<std::uint64_t>(declaredWidth) * static_cast<std::uint64_t>(declaredHeight);
+  if (pixels > limits.maxPixels) {
+    return Result<Image>::failure(
+        ErrorCode::ImageTooLarge,
+        "The image is " + std::to_string(declaredWidth) + "\xC3\x97" + std::to_string(declaredHeight) + " (" +
+            std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
+            std::to_string(limits.maxPixels / 1'000'000) + " megapixels.");
+  }
+  const int length = static_cast<int>(size);
+  int width = 0, height = 0, channels = 0;
+  stbi_uc* decoded = stbi_load_from_memory(data, length, &width, &height, &channels, 4);
+  if (!decoded) {
+    return Result<Image>::failure(ErrorCode::DecodeFailed, std::string("The ") + formatName(format) +
+                                                               " file is damaged (" +
+                                                               stbi_failure_reason() + ").");
+  }
+  Image image;
+  image.width = width;
+  image.height = height;
+  image.rgba.assign(decoded, decoded + static_cast<std::size_t>(width) * height * 4);
+  stbi_image_free(decoded);
+  return Result<Image>::success(std::move(image));
+}
+
+Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality) {
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(image.width) * image.height * 3);
+  const std::size_t count = static_cast<std::size_t>(image.width) * image.height;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint8_t* p = &image.rgba[i * 4];
+    const unsigned alpha = p[3];
+    for (int c = 0; c < 3; ++c) {
+      // Composite over white: out = c*a + 255*(1-a), rounded.
+      rgb[i * 3 + c] = static_cast<std::uint8_t>((p[c] * alpha + 255u * (255u - alpha) + 127u) / 255u);
+    }
+  }
+  std::vector<std::uint8_t> out;
+  if (!stbi_write_jpg_to_func(appendToVector, &out, image.width, image.height, 3, rgb.data(), quality)) {
+    return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
+                                                      "The image could not be encoded as JPEG.");
+  }
+  return Result<std::vector<std::uint8_t>>::success(std::move(out));
+}
+
+Result<std::vector<std::uint8_t>> encodePng(const Image& image) {
+  std::vector<std::uint8_t> out;
+  if (!stbi_write_png_to_func(appendToVector, &out, image.width, image.height, 4, image.rgba.data(),
+                              image.width * 4)) {
+    return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
+                                                      "The image could not be encoded as PNG.");
+  }
+  return Result<std::vector<std::uint8_t>>::success(std::move(out));
+}
+
+}  // namespace dg

@@ -1,0 +1,111 @@
+#include "core/endpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace dg {
+namespace {
+
+using nlohmann::json;
+
+bool isHttpUrl(const std::string& url) {
+  const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  if (!scheme) return false;
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F) return false;  // the browser would reject or re-encode it
+  }
+  const auto hostStart = url.find("://") + 3;
+  return hostStart < url.size() && url[hostStart] != '/';
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// A header value with a control or non-ASCII character would make the browser throw
+// before sending; say why instead.
+bool isHeaderSafe(const std::string& token) {
+  for (unsigned char c : token) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+template <typename T>
+Result<T> invalid(const std::string& message) {
+  return Result<T>::failure(ErrorCode::InvalidSettings, message);
+}
+
+}  // namespace
+
+Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultTimeoutMs) {
+  const auto settings = json::parse(text, nullptr, false);
+  if (!settings.is_object()) return invalid<EndpointConfig>("Endpoint settings must be a JSON object.");
+  EndpointConfig config;
+  config.timeoutMs = defaultTimeoutMs;
+
+  const auto style = settings.value("style", std::string("hf-inference"));
+  if (style == "hf-inference") config.style = EndpointStyle::HfInference;
+  else if (style == "custom-json") config.style = EndpointStyle::CustomJson;
+  else return invalid<EndpointConfig>("Unknown endpoint style \"" + style + "\".");
+
+  const auto url = settings.find("url");
+  if (url == settings.end() || !url->is_string()) return invalid<EndpointConfig>("The endpoint URL is missing.");
+  config.url = trimmed(url->get<std::string>());
+  if (!isHttpUrl(config.url)) {
+    return invalid<EndpointConfig>("The endpoint URL must start with https:// (or http://) and contain no spaces.");
+  }
+
+  if (const auto token = settings.find("token"); token != settings.end() && token->is_string()) {
+    config.token = trimmed(token->get<std::string>());  // pasted tokens often carry a newline
+    if (!isHeaderSafe(config.token)) {
+      return invalid<EndpointConfig>("The Hugging Face token contains spaces or characters a token never has.");
+    }
+  }
+
+  if (const auto timeout = settings.find("timeoutMs"); timeout != settings.end()) {
+    if (!timeout->is_number() || *timeout < 1000 || *timeout > 3'600'000) {
+      return invalid<EndpointConfig>("The timeout must be between 1 second and 1 hour.");
+    }
+    config.timeoutMs = timeout->get<int>();
+  }
+  return Result<EndpointConfig>::success(std::move(config));
+}
+
+Result<GenerationParameters> parseGenerationParameters(const std::string& text) {
+  GenerationParameters parameters;
+  if (text.empty()) return Result<GenerationParameters>::success(parameters);
+  const auto values = json::parse(text, nullptr, false);
+  if (!values.is_object()) return invalid<GenerationParameters>("Generation parameters must be a JSON object.");
+
+  auto integerIn = [&](const char* key, long long low, long long high, auto& target) -> bool {
+    const auto it = values.find(key);
+    if (it == values.end() || it->is_null()) return true;
+    if (!it->is_number_integer() || *it < low || *it > high) return false;
+    target = static_cast<typename std::decay_t<decltype(target)>::value_type>(it->get<long long>());
+    return true;
+  };
+  if (!integerIn("num_inference_steps", 1, 200, parameters.steps)) {
+    return invalid<GenerationParameters>("Steps must be a whole number from 1 to 200.");
+  }
+  if (!integerIn("width", 64, 2048, parameters.width) || !integerIn("height", 64, 2048, parameters.height)) {
+    return invalid<GenerationParameters>("Width and height must be whole numbers from 64 to 2048.");
+  }
+  if (!integerIn("seed", 0, 4294967295LL, parameters.seed)) {
+    return invalid<GenerationParameters>("The seed must be a whole number from 0 to 4294967295.");
+  }
+  if (const auto it = values.find("guidance_scale"); it != values.end() && !it->is_null()) {
+    if (!it->is_number() || *it < 0 || *it > 50) {
+      return invalid<GenerationParameters>("Guidance scale must be a number from 0 to 50.");
+    }
+    parameters.guidanceScale = it->get<double>();
+  }
+  if (const auto it = values.find("negative_prompt"); it != values.end() && !it->is_null()) {
+    if (!it->is_string()) return invalid<GenerationParameters>("The negative prompt must be text.");
+    if (!it->get<std::string>().empty()) parameters.negativePrompt = it->get<std::string>();
+  }
+  return Result<GenerationParameters>::success(std::move(parameters));
+}
+
+}  // namespace dg

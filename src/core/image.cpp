@@ -1,0 +1,118 @@
+#include "core/image.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/result.hpp"
+
+namespace dg {
+namespace {
+
+bool startsWith(const std::uint8_t* data, std::size_t size, std::size_t offset, const char* magic) {
+  const std::size_t length = std::strlen(magic);
+  return size >= offset + length && std::memcmp(data + offset, magic, length) == 0;
+}
+
+}  // namespace
+
+ImageFormat sniffImageFormat(const std::uint8_t* data, std::size_t size) {
+  if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat::Jpeg;
+  if (startsWith(data, size, 0, "\x89PNG\r\n\x1a\n")) return ImageFormat::Png;
+  if (startsWith(data, size, 0, "GIF87a") || startsWith(data, size, 0, "GIF89a")) return ImageFormat::Gif;
+  if (startsWith(data, size, 0, "BM") && size >= 26) return ImageFormat::Bmp;
+  if (startsWith(data, size, 0, "RIFF") && startsWith(data, size, 8, "WEBP")) return ImageFormat::Webp;
+  if (startsWith(data, size, 4, "ftyp")) {
+    if (startsWith(data, size, 8, "avif") || startsWith(data, size, 8, "avis")) return ImageFormat::Avif;
+    for (const char* brand : {"heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"}) {
+      if (startsWith(data, size, 8, brand)) return ImageFormat::Heic;
+    }
+  }
+  if (startsWith(data, size, 0, "II*") || startsWith(data, size, 0, "MM\0*")) return ImageFormat::Tiff;
+  return ImageFormat::Unknown;
+}
+
+std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
+  auto be16 = [d](std::size_t at) { return (d[at] << 8) | d[at + 1]; };
+  auto le16 = [d](std::size_t at) { return d[at] | (d[at + 1] << 8); };
+  auto be32 = [&](std::size_t at) { return static_cast<std::uint32_t>(be16(at)) << 16 | be16(at + 2); };
+  auto le32 = [&](std::size_t at) { return static_cast<std::uint32_t>(le16(at + 2)) << 16 | le16(at); };
+  auto clampInt = [](std::uint32_t v) { return static_cast<int>(std::min<std::uint32_t>(v, 0x7FFFFFFF)); };
+  switch (sniffImageFormat(d, size)) {
+    case ImageFormat::Png:
+      if (size >= 24 && startsWith(d, size, 12, "IHDR")) return {clampInt(be32(16)), clampInt(be32(20))};
+      break;
+    case ImageFormat::Gif:
+      if (size >= 10) return {le16(6), le16(8)};
+      break;
+    case ImageFormat::Bmp: {
+      if (size < 26) break;
+      const auto height = static_cast<std::int32_t>(le32(22));  // negative: rows stored top-down
+      return {clampInt(le32(18)), clampInt(static_cast<std::uint32_t>(height < 0 ? -static_cast<std::int64_t>(height) : height))};
+    }
+    case ImageFormat::Jpeg: {
+      // The frame header (any SOF marker except DHT C4, JPG C8 and DAC CC) holds the size.
+      std::size_t at = 2;
+      while (at + 9 <= size && d[at] == 0xFF) {
+        const std::uint8_t marker = d[at + 1];
+        if (marker == 0xFF) { ++at; continue; }
+        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+          return {be16(at + 7), be16(at + 5)};
+        }
+        if (marker == 0xDA || marker == 0xD9) break;
+        at += 2 + be16(at + 2);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return {0, 0};
+}
+
+const char* formatName(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Jpeg: return "JPEG";
+    case ImageFormat::Png: return "PNG";
+    case ImageFormat::Gif: return "GIF";
+    case ImageFormat::Bmp: return "BMP";
+    case ImageFormat::Webp: return "WebP";
+    case ImageFormat::Avif: return "AVIF";
+    case ImageFormat::Heic: return "HEIC";
+    case ImageFormat::Tiff: return "TIFF";
+    case ImageFormat::Unknown: break;
+  }
+  return "unknown";
+}
+
+const char* mimeType(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Jpeg: return "image/jpeg";
+    case ImageFormat::Png: return "image/png";
+    case ImageFormat::Gif: return "image/gif";
+    case ImageFormat::Bmp: return "image/bmp";
+    case ImageFormat::Webp: return "image/webp";
+    case ImageFormat::Avif: return "image/avif";
+    case ImageFormat::Heic: return "image/heic";
+    case ImageFormat::Tiff: return "image/tiff";
+    case ImageFormat::Unknown: break;
+  }
+  return "application/octet-stream";
+}
+
+const char* errorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidSettings: return "invalid_settings";
+    case ErrorCode::UnsupportedFormat: return "unsupported_format";
+    case ErrorCode::ImageTooLarge: return "image_too_large";
+    case ErrorCode::DecodeFailed: return "decode_failed";
+    case ErrorCode::EncodeFailed: return "encode_failed";
+    case ErrorCode::Http: return "http";
+    case ErrorCode::Network: return "network";
+    case ErrorCode::Timeout: return "timeout";
+    case ErrorCode::Cancelled: return "cancelled";
+    case ErrorCode::MalformedResponse: return "malformed_response";
+  }
+  return "unknown";
+}
+
+}  // namespace dg

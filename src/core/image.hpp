@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace dg {
+
+// Decoded pixels: 8-bit RGBA, row-major, no row padding. Alpha is straight (not premultiplied).
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgba;
+
+  Image() = default;
+  Image(int w, int h) : width(w), height(h), rgba(static_cast<std::size_t>(w) * h * 4) {}
+  std::uint8_t* pixel(int x, int y) { return &rgba[(static_cast<std::size_t>(y) * width + x) * 4]; }
+  const std::uint8_t* pixel(int x, int y) const {
+    return &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
+  }
+};
+
+enum class ImageFormat { Unknown, Jpeg, Png, Gif, Bmp, Webp, Avif, Heic, Tiff };
+
+// Decides by magic bytes, never by a file name or a Content-Type label (both lie).
+ImageFormat sniffImageFormat(const std::uint8_t* data, std::size_t size);
+inline ImageFormat sniffImageFormat(const std::vector<std::uint8_t>& bytes) {
+  return sniffImageFormat(bytes.data(), bytes.size());
+}
+
+// Width and height as the file's header declares them, read without decoding, so that limits can
+// be checked before any pixel memory is allocated. {0, 0} when the header cannot be read.
+std::pair<int, int> peekDimensions(const std::uint8_t* data, std::size_t size);
+
+const char* formatName(ImageFormat format);  // "JPEG", for messages
+const char* mimeType(ImageFormat format);    // "image/jpeg"; "application/octet-stream" when unknown
+
+}  // namespace dg

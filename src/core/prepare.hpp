@@ -1,0 +1,36 @@
+#pragma once
+// Turns whatever file the player chose into the upload an endpoint wants:
+// decoded, turned upright, downscaled and re-encoded.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/codec.hpp"
+#include "core/result.hpp"
+
+namespace dg {
+
+enum class UploadFormat { Jpeg, Png };
+
+struct PrepareOptions {
+  int maxSide = 1024;  // BLIP works at 384 px; 1024 keeps detail and stays far below 413 limits
+  UploadFormat format = UploadFormat::Jpeg;
+  int jpegQuality = 90;
+  DecodeLimits limits;
+};
+
+struct PreparedUpload {
+  std::vector<std::uint8_t> bytes;
+  std::string contentType;
+  int width = 0, height = 0;              // of the upload, upright
+  int sourceWidth = 0, sourceHeight = 0;  // of the file as displayed (after orientation)
+};
+
+// Reads options from JSON such as {"maxSide":1024,"format":"jpeg","quality":90}; absent keys keep
+// their defaults, wrong types are an InvalidSettings error.
+Result<PrepareOptions> parsePrepareOptions(const std::string& json);
+
+Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options);
+
+}  // namespace dg

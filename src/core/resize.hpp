@@ -1,0 +1,18 @@
+#pragma once
+
+#include "core/image.hpp"
+
+namespace dg {
+
+// Output size that fits within maxSide on the longest side, keeping the aspect ratio.
+// Never enlarges: an image already within bounds keeps its size.
+void fitWithin(int width, int height, int maxSide, int& outWidth, int& outHeight);
+
+// Downscales by exact area averaging (each output pixel is the coverage-weighted mean of the
+// source pixels under it), so fine patterns average out instead of aliasing. Colour is averaged
+// with alpha weighting, so transparent pixels do not bleed their hidden colour into edges.
+Image resizeArea(const Image& source, int width, int height);
+
+Image resizeToFit(Image source, int maxSide);
+
+}  // namespace dg

@@ -1,0 +1,55 @@
+#pragma once
+// Every fallible core operation returns a Result: failure is a value with a reason,
+// never an exception (the whole project is built with -fno-exceptions).
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace dg {
+
+enum class ErrorCode {
+  InvalidSettings,    // the caller's configuration cannot be used (bad URL, unknown style)
+  UnsupportedFormat,  // bytes are not an image format the core can decode
+  ImageTooLarge,      // file or pixel count past the configured limits
+  DecodeFailed,       // recognised format, but the data is corrupt or truncated
+  EncodeFailed,
+  Http,               // the server answered with a non-2xx status
+  Network,            // no answer: offline, CORS refused, connection dropped
+  Timeout,
+  Cancelled,
+  MalformedResponse,  // 2xx, but the body is not what any known endpoint shape returns
+};
+
+const char* errorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::DecodeFailed;
+  std::string message;    // plain language, safe to show: never a token, never raw HTML
+  int status = 0;         // HTTP status when there was one
+  std::string requestId;  // the server's x-request-id, for support requests
+};
+
+template <typename T>
+class Result {
+ public:
+  static Result success(T value) { return Result(std::move(value)); }
+  static Result failure(Error error) { return Result(std::move(error)); }
+  static Result failure(ErrorCode code, std::string message) {
+    return Result(Error{code, std::move(message), 0, {}});
+  }
+
+  bool ok() const { return value_.has_value(); }
+  const T& value() const& { return *value_; }
+  T& value() & { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  const Error& error() const { return error_; }
+
+ private:
+  explicit Result(T value) : value_(std::move(value)) {}
+  explicit Result(Error error) : error_(std::move(error)) {}
+  std::optional<T> value_;
+  Error error_;
+};
+
+}  // namespace dg

@@ -1,0 +1,24 @@
+#pragma once
+// Transport over emscripten_fetch (XHR underneath). Browser only.
+
+#include <unordered_map>
+
+#include "core/http.hpp"
+
+struct emscripten_fetch_t;
+
+namespace dg::net {
+
+class FetchTransport final : public Transport {
+ public:
+  Handle send(HttpRequest request, Completion onDone) override;
+  void abort(Handle handle) override;
+
+ private:
+  struct Context;
+  static void onFinished(emscripten_fetch_t* fetch);
+  Handle next_ = 1;
+  std::unordered_map<Handle, Context*> inFlight_;
+};
+
+}  // namespace dg::net

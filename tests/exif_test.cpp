@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include "core/codec.hpp"
+#include "core/exif.hpp"
+#include "test_images.hpp"
+
+using namespace dg;
+using namespace dg::test;
+
+TEST_CASE("the EXIF orientation tag is read from little- and big-endian Exif segments") {
+  const auto jpeg = jpegOf(quadrants(32, 16));
+  CHECK(readJpegOrientation(jpeg.data(), jpeg.size()) == 1);
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    for (bool little : {true, false}) {
+      const auto tagged = withExifOrientation(jpeg, orientation, little);
+      CHECK(readJpegOrientation(tagged.data(), tagged.size()) == orientation);
+    }
+  }
+}
+
+TEST_CASE("out-of-range or truncated Exif data falls back to upright") {
+  const auto jpeg = jpegOf(quadrants(32, 16));
+  const auto invalid = withExifOrientation(jpeg, 9);
+  CHECK(readJpegOrientation(invalid.data(), invalid.size()) == 1);
+  const auto tagged = withExifOrientation(jpeg, 6);
+  for (std::size_t cut : {3u, 10u, 20u, 30u}) CHECK(readJpegOrientation(tagged.data(), cut) == 1);
+}
+
+TEST_CASE("each orientation turns the stored pixels upright") {
+  // The stored image is what the camera wrote; the expected quadrant layout is what a viewer shows.
+  const Image stored = quadrants(40, 20);  // R G / B Y
+  struct Case {
+    int orientation;
+    bool swapsAxes;
+    Rgb topLeft, topRight, bottomLeft, bottomRight;
+  };
+  const Case cases[] = {
+      {1, false, kRed, kGreen, kBlue, kYellow},   {2, false, kGreen, kRed, kYellow, kBlue},
+      {3, false, kYellow, kBlue, kGreen, kRed},   {4, false, kBlue, kYellow, kRed, kGreen},
+      {5, true, kRed, kBlue, kGreen, kYellow},    {6, true, kBlue, kRed, kYellow, kGreen},
+      {7, true, kYellow, kGreen, kBlue, kRed},    {8, true, kGreen, kYellow, kRed, kBlue},
+  };
+  for (const Case& c : cases) {
+    INFO("orientation " << c.orientation);
+    const Image upright = applyOrientation(stored, c.orientation);
+    CHECK(upright.width == (c.swapsAxes ? 20 : 40));
+    CHECK(upright.height == (c.swapsAxes ? 40 : 20));
+    CHECK(hasQuadrants(upright, c.topLeft, c.topRight, c.bottomLeft, c.bottomRight));
+  }
+}

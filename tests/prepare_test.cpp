@@ -1,0 +1,69 @@
+#include <catch2/catch.hpp>
+
+#include "core/codec.hpp"
+#include "core/prepare.hpp"
+#include "test_images.hpp"
+
+using namespace dg;
+using namespace dg::test;
+
+namespace {
+Image decodeUpload(const PreparedUpload& upload) {
+  auto decoded = decodeImage(upload.bytes.data(), upload.bytes.size());
+  REQUIRE(decoded.ok());
+  return std::move(decoded).value();
+}
+}  // namespace
+
+TEST_CASE("a sideways phone photo becomes an upright, downscaled JPEG upload") {
+  // Stored landscape 1600x1200 with orientation 6: the person sees a 1200x1600 portrait.
+  const auto file = withExifOrientation(jpegOf(quadrants(1600, 1200)), 6);
+  const auto prepared = prepareUpload(file.data(), file.size(), PrepareOptions{});
+  REQUIRE(prepared.ok());
+  const PreparedUpload& upload = prepared.value();
+  CHECK(upload.contentType == "image/jpeg");
+  CHECK(upload.sourceWidth == 1200);
+  CHECK(upload.sourceHeight == 1600);
+  CHECK(upload.width == 768);
+  CHECK(upload.height == 1024);
+  const Image image = decodeUpload(upload);
+  CHECK(image.width == 768);
+  CHECK(image.height == 1024);
+  CHECK(hasQuadrants(image, kBlue, kRed, kYellow, kGreen));
+}
+
+TEST_CASE("a small image is not enlarged, and PNG output keeps alpha") {
+  Image source = quadrants(40, 30);
+  source.pixel(0, 0)[3] = 0;
+  const auto file = encodePng(source).value();
+  const auto options = parsePrepareOptions(R"({"format":"png","maxSide":512})");
+  REQUIRE(options.ok());
+  const auto prepared = prepareUpload(file.data(), file.size(), options.value());
+  REQUIRE(prepared.ok());
+  CHECK(prepared.value().contentType == "image/png");
+  const Image image = decodeUpload(prepared.value());
+  CHECK(image.width == 40);
+  CHECK(image.height == 30);
+  CHECK(image.pixel(0, 0)[3] == 0);
+}
+
+TEST_CASE("preparation options are validated") {
+  CHECK(parsePrepareOptions("").ok());
+  CHECK(parsePrepareOptions(R"({"maxSide":384,"quality":80})").value().maxSide == 384);
+  CHECK_FALSE(parsePrepareOptions(R"({"maxSide":"big"})").ok());
+  CHECK_FALSE(parsePrepareOptions(R"({"format":"gif"})").ok());
+  CHECK_FALSE(parsePrepareOptions(R"({"quality":0})").ok());
+  CHECK_FALSE(parsePrepareOptions("not json").ok());
+}
+
+TEST_CASE("a corrupt upload fails with a reason, and garbage is named as not an image") {
+  std::vector<std::uint8_t> file = jpegOf(quadrants(64, 64));
+  file.resize(100);  // headers survive, the frame does not
+  const auto truncated = prepareUpload(file.data(), file.size(), PrepareOptions{});
+  REQUIRE_FALSE(truncated.ok());
+  CHECK(truncated.error().code == ErrorCode::DecodeFailed);
+  const std::vector<std::uint8_t> garbage(1000, 0x42);
+  const auto rejected = prepareUpload(garbage.data(), garbage.size(), PrepareOptions{});
+  REQUIRE_FALSE(rejected.ok());
+  CHECK(rejected.error().code == ErrorCode::UnsupportedFormat);
+}

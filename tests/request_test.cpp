@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base64.hpp"
+#include "core/request.hpp"
+
+using namespace dg;
+using nlohmann::json;
+
+namespace {
+std::string header(const HttpRequest& request, const std::string& name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key == name) return value;
+  }
+  return "<absent>";
+}
+json bodyJson(const HttpRequest& request) {
+  return json::parse(std::string(request.body.begin(), request.body.end()), nullptr, false);
+}
+EndpointConfig endpoint(EndpointStyle style, std::string token = "hf_secret") {
+  return EndpointConfig{style, "https://example.test/models/m", std::move(token), 1234};
+}
+const std::vector<std::uint8_t> kJpeg{0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3};
+}  // namespace
+
+TEST_CASE("hf-inference captioning sends the raw image with its Content-Type") {
+  const HttpRequest request = buildCaptionRequest(endpoint(EndpointStyle::HfInference), kJpeg, "image/jpeg");
+  CHECK(request.method == "POST");
+  CHECK(request.url == "https://example.test/models/m");
+  CHECK(request.timeoutMs == 1234);
+  CHECK(header(request, "Authorization") == "Bearer hf_secret");
+  CHECK(header(request, "Content-Type") == "image/jpeg");
+  CHECK(request.body == kJpeg);
+}
+
+TEST_CASE("custom JSON captioning sends the image as base64 inputs, as the lesson did") {
+  const HttpRequest request = buildCaptionRequest(endpoint(EndpointStyle::CustomJson), kJpeg, "image/jpeg");
+  CHECK(header(request, "Content-Type") == "application/json");
+  const json body = bodyJson(request);
+  REQUIRE(body.is_object());
+  CHECK(body.size() == 1);
+  CHECK(base64Decode(body["inputs"].get<std::string>()) == std::optional<std::vector<std::uint8_t>>(kJpeg));
+}
+
+TEST_CASE("no token means no Authorization header at all") {
+  const HttpRequest request = buildCaptionRequest(endpoint(EndpointStyle::HfInference, ""), kJpeg, "image/png");
+  CHECK(header(request, "Authorization") == "<absent>");
+  CHECK(header(request, "Content-Type") == "image/png");
+}
+
+TEST_CASE("generation sends the prompt and only the parameters that were set") {
+  GenerationParameters parameters;
+  const HttpRequest plain = buildGenerationRequest(endpoint(EndpointStyle::HfInference), "a \"quoted\" cat", parameters);
+  CHECK(header(plain, "Content-Type") == "application/json");
+  CHECK(bodyJson(plain) == json{{"inputs", "a \"quoted\" cat"}});
+
+  parameters.seed = 7;
+  parameters.width = 512;
+  const HttpRequest withParameters = buildGenerationRequest(endpoint(EndpointStyle::CustomJson), "cat", parameters);
+  CHECK(bodyJson(withParameters) == json{{"inputs", "cat"}, {"parameters", {{"seed", 7}, {"width", 512}}}});
+}
