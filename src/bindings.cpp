@@ -71,9 +71,22 @@ val prepareUpload(const val& fileBytes, const std::string& optionsJson) {
   return success(value);
 }
 
-// onDone({ok, value: {caption, requestId}} | {ok: false, error}).
+// Tells the page about each wait before a retry: {failedAttempt, maxAttempts, waitMs, modelLoading, reason}.
+dg::InferenceClient::Notify notifier(val onRetry) {
+  return [onRetry](const dg::RetryNotice& notice) {
+    val value = val::object();
+    value.set("failedAttempt", notice.failedAttempt);
+    value.set("maxAttempts", notice.maxAttempts);
+    value.set("waitMs", notice.waitMs);
+    value.set("modelLoading", notice.modelLoading);
+    value.set("reason", notice.reason);
+    onRetry(value);
+  };
+}
+
+// onDone({ok, value: {caption, requestId}} | {ok: false, error}); onRetry as above.
 void startCaption(double jobId, const val& image, const std::string& contentType, const std::string& endpointJson,
-                  val onDone) {
+                  val onDone, val onRetry) {
   const auto endpoint = dg::parseEndpointConfig(endpointJson, 60000);
   if (!endpoint.ok()) return onDone(failure(endpoint.error())), void();
   client().caption(static_cast<dg::InferenceClient::JobId>(jobId), endpoint.value(), copyIn(image), contentType,
@@ -83,12 +96,13 @@ void startCaption(double jobId, const val& image, const std::string& contentType
                      value.set("caption", result.value().text);
                      value.set("requestId", result.value().requestId);
                      onDone(success(value));
-                   });
+                   },
+                   notifier(onRetry));
 }
 
-// onDone({ok, value: {bytes, mimeType, requestId}} | {ok: false, error}).
+// onDone({ok, value: {bytes, mimeType, requestId}} | {ok: false, error}); onRetry as above.
 void startGeneration(double jobId, const std::string& prompt, const std::string& endpointJson,
-                     const std::string& parametersJson, val onDone) {
+                     const std::string& parametersJson, val onDone, val onRetry) {
   const auto endpoint = dg::parseEndpointConfig(endpointJson, 120000);
   if (!endpoint.ok()) return onDone(failure(endpoint.error())), void();
   const auto parameters = dg::parseGenerationParameters(parametersJson);
@@ -101,7 +115,8 @@ void startGeneration(double jobId, const std::string& prompt, const std::string&
                       value.set("mimeType", std::string(dg::mimeType(result.value().format)));
                       value.set("requestId", result.value().requestId);
                       onDone(success(value));
-                    });
+                    },
+                    notifier(onRetry));
 }
 
 bool cancelJob(double jobId) { return client().cancel(static_cast<dg::InferenceClient::JobId>(jobId)); }

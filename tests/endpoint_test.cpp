@@ -54,3 +54,23 @@ TEST_CASE("generation parameters keep only what was set, validated") {
   CHECK_FALSE(parseGenerationParameters(R"({"seed":-1})").ok());
   CHECK_FALSE(parseGenerationParameters(R"({"guidance_scale":"high"})").ok());
 }
+
+TEST_CASE("chat and OpenAI-style endpoints need a model; chat gets a default prompt") {
+  CHECK_FALSE(parseEndpointConfig(R"({"url":"https://x/v1/chat/completions","style":"chat"})", 1000).ok());
+  const auto chat = parseEndpointConfig(R"({"url":"https://x/v1/chat/completions","style":"chat","model":"Qwen/Qwen2.5-VL-3B-Instruct"})", 1000);
+  REQUIRE(chat.ok());
+  CHECK(chat.value().style == EndpointStyle::Chat);
+  CHECK(chat.value().prompt == "Describe this image in one sentence.");
+  const auto openai = parseEndpointConfig(R"({"url":"https://x/v1/images/generations","style":"openai-images","model":"m"})", 1000);
+  REQUIRE(openai.ok());
+  CHECK(openai.value().style == EndpointStyle::OpenAiImages);
+  CHECK(parseEndpointConfig(R"({"url":"https://x","style":"dedicated"})", 1000).value().style == EndpointStyle::Dedicated);
+}
+
+TEST_CASE("retry settings travel with the endpoint") {
+  const auto config = parseEndpointConfig(R"({"url":"https://x","retry":{"maxAttempts":2,"delayScale":0.01}})", 1000);
+  REQUIRE(config.ok());
+  CHECK(config.value().retry.maxAttempts == 2);
+  CHECK(config.value().retry.delayScale == Approx(0.01));
+  CHECK_FALSE(parseEndpointConfig(R"({"url":"https://x","retry":{"maxAttempts":50}})", 1000).ok());
+}

@@ -60,3 +60,28 @@ TEST_CASE("generation sends the prompt and only the parameters that were set") {
   const HttpRequest withParameters = buildGenerationRequest(endpoint(EndpointStyle::CustomJson), "cat", parameters);
   CHECK(bodyJson(withParameters) == json{{"inputs", "cat"}, {"parameters", {{"seed", 7}, {"width", 512}}}});
 }
+
+TEST_CASE("chat captioning sends the image as a data URL with the configured model and prompt") {
+  EndpointConfig chat = endpoint(EndpointStyle::Chat);
+  chat.model = "Qwen/Qwen2.5-VL-3B-Instruct";
+  chat.prompt = "Describe this image in one sentence.";
+  const json body = bodyJson(buildCaptionRequest(chat, kJpeg, "image/jpeg"));
+  CHECK(body["model"] == "Qwen/Qwen2.5-VL-3B-Instruct");
+  CHECK(body["stream"] == false);
+  const json& content = body["messages"][0]["content"];
+  CHECK(content[0]["text"] == "Describe this image in one sentence.");
+  CHECK(content[1]["image_url"]["url"] == "data:image/jpeg;base64," + base64Encode(kJpeg));
+}
+
+TEST_CASE("dedicated endpoints are asked for PNG bytes; OpenAI-style asks for b64_json") {
+  const HttpRequest dedicated = buildGenerationRequest(endpoint(EndpointStyle::Dedicated), "cat", {});
+  CHECK(header(dedicated, "Accept") == "image/png");
+
+  EndpointConfig openai = endpoint(EndpointStyle::OpenAiImages);
+  openai.model = "black-forest-labs/FLUX.1-schnell";
+  GenerationParameters size;
+  size.width = 512;
+  size.height = 512;
+  CHECK(bodyJson(buildGenerationRequest(openai, "cat", size)) ==
+        json{{"prompt", "cat"}, {"model", "black-forest-labs/FLUX.1-schnell"}, {"response_format", "b64_json"}, {"size", "512x512"}});
+}

@@ -1,6 +1,7 @@
 // Owns the WebAssembly core; the page never touches wasm memory. Protocol:
 //   page -> worker  { id, type: 'prepare' | 'caption' | 'generate' | 'cancel', payload }
 //   worker -> page  { id, result } | { id, error: { code, message, status, requestId } }
+//                   { id, progress: { failedAttempt, maxAttempts, waitMs, modelLoading, reason } } before a retry
 //                   { type: 'ready' } once, or { type: 'fatal', error } if the core cannot start.
 // Byte results travel as transferred ArrayBuffers; the token only passes through to the core.
 
@@ -41,15 +42,17 @@ const operations = {
     reply(core.prepareUpload(bytesOf(bytes), JSON.stringify({ maxSide, format, quality })));
   },
   caption({ upload, endpoint }, reply, id) {
-    core.startCaption(id, bytesOf(upload.bytes), upload.contentType, JSON.stringify(endpoint), reply);
+    core.startCaption(id, bytesOf(upload.bytes), upload.contentType, JSON.stringify(endpoint), reply, progress(id));
   },
   generate({ prompt, endpoint, parameters = {} }, reply, id) {
-    core.startGeneration(id, prompt, JSON.stringify(endpoint), JSON.stringify(parameters), reply);
+    core.startGeneration(id, prompt, JSON.stringify(endpoint), JSON.stringify(parameters), reply, progress(id));
   },
   cancel({ targetId }, reply) {
     reply({ ok: true, value: { cancelled: core.cancelJob(targetId) } });
   },
 };
+
+const progress = (id) => (notice) => postMessage({ id, progress: notice });
 
 function handle({ id, type, payload }) {
   const operation = operations[type];

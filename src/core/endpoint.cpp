@@ -1,5 +1,7 @@
 #include "core/endpoint.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace dg {
@@ -45,10 +47,32 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
   EndpointConfig config;
   config.timeoutMs = defaultTimeoutMs;
 
-  const auto style = settings.value("style", std::string("hf-inference"));
-  if (style == "hf-inference") config.style = EndpointStyle::HfInference;
-  else if (style == "custom-json") config.style = EndpointStyle::CustomJson;
-  else return invalid<EndpointConfig>("Unknown endpoint style \"" + style + "\".");
+  static const std::pair<const char*, EndpointStyle> kStyles[] = {
+      {"hf-inference", EndpointStyle::HfInference}, {"custom-json", EndpointStyle::CustomJson},
+      {"dedicated", EndpointStyle::Dedicated},      {"chat", EndpointStyle::Chat},
+      {"openai-images", EndpointStyle::OpenAiImages},
+  };
+  const auto styleField = settings.find("style");
+  const std::string style = styleField != settings.end() && styleField->is_string() ? styleField->get<std::string>()
+                                                                                      : "hf-inference";
+  const auto known = std::find_if(std::begin(kStyles), std::end(kStyles), [&](auto& s) { return style == s.first; });
+  if (known == std::end(kStyles)) return invalid<EndpointConfig>("Unknown endpoint style \"" + style + "\".");
+  config.style = known->second;
+
+  for (auto [key, target] : {std::pair{"model", &config.model}, std::pair{"prompt", &config.prompt}}) {
+    if (const auto it = settings.find(key); it != settings.end() && it->is_string()) *target = trimmed(it->get<std::string>());
+  }
+  const bool needsModel = config.style == EndpointStyle::Chat || config.style == EndpointStyle::OpenAiImages;
+  if (needsModel && config.model.empty()) {
+    return invalid<EndpointConfig>("This endpoint style needs a model name, such as Qwen/Qwen2.5-VL-3B-Instruct.");
+  }
+  if (config.style == EndpointStyle::Chat && config.prompt.empty()) config.prompt = "Describe this image in one sentence.";
+
+  if (const auto retry = settings.find("retry"); retry != settings.end()) {
+    auto policy = parseRetryPolicy(retry->dump());
+    if (!policy.ok()) return Result<EndpointConfig>::failure(policy.error());
+    config.retry = policy.value();
+  }
 
   const auto url = settings.find("url");
   if (url == settings.end() || !url->is_string()) return invalid<EndpointConfig>("The endpoint URL is missing.");

@@ -20,7 +20,7 @@ struct HttpRequest {
 };
 
 // Why no HTTP status arrived (status 0).
-enum class TransportFailure { None, Network, Timeout };
+enum class TransportFailure { None, Network, Timeout, Offline };
 
 struct HttpResponse {
   int status = 0;
@@ -36,12 +36,16 @@ class Transport {
  public:
   using Handle = std::uint64_t;
   using Completion = std::function<void(HttpResponse)>;
+  using Callback = std::function<void()>;
 
   virtual ~Transport() = default;
   // Starts the request. onDone runs exactly once, later (never inside send), unless aborted.
   virtual Handle send(HttpRequest request, Completion onDone) = 0;
   // Cancels an in-flight request for real (the connection is closed); onDone will not run.
   virtual void abort(Handle handle) = 0;
+  // Runs callback once after delayMs (retry back-off), unless cancelled first.
+  virtual Handle after(double delayMs, Callback callback) = 0;
+  virtual void cancelTimer(Handle handle) = 0;
 };
 
 }  // namespace dg

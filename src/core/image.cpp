@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/result.hpp"
 
 namespace dg {
 namespace {
@@ -11,6 +10,20 @@ namespace {
 bool startsWith(const std::uint8_t* data, std::size_t size, std::size_t offset, const char* magic) {
   const std::size_t length = std::strlen(magic);
   return size >= offset + length && std::memcmp(data + offset, magic, length) == 0;
+}
+
+// Offset of the frame header (an SOF marker: any of C0-CF except DHT C4, JPG C8 and DAC CC),
+// which holds the size and the component count; 0 when none precedes the first scan.
+std::size_t findJpegFrameHeader(const std::uint8_t* d, std::size_t size) {
+  std::size_t at = 2;
+  while (at + 10 <= size && d[at] == 0xFF) {
+    const std::uint8_t marker = d[at + 1];
+    if (marker == 0xFF) { ++at; continue; }
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) return at;
+    if (marker == 0xDA || marker == 0xD9) break;
+    at += 2 + ((d[at + 2] << 8) | d[at + 3]);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -49,24 +62,19 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
       const auto height = static_cast<std::int32_t>(le32(22));  // negative: rows stored top-down
       return {clampInt(le32(18)), clampInt(static_cast<std::uint32_t>(height < 0 ? -static_cast<std::int64_t>(height) : height))};
     }
-    case ImageFormat::Jpeg: {
-      // The frame header (any SOF marker except DHT C4, JPG C8 and DAC CC) holds the size.
-      std::size_t at = 2;
-      while (at + 9 <= size && d[at] == 0xFF) {
-        const std::uint8_t marker = d[at + 1];
-        if (marker == 0xFF) { ++at; continue; }
-        if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-          return {be16(at + 7), be16(at + 5)};
-        }
-        if (marker == 0xDA || marker == 0xD9) break;
-        at += 2 + be16(at + 2);
-      }
+    case ImageFormat::Jpeg:
+      if (const std::size_t frame = findJpegFrameHeader(d, size)) return {be16(frame + 7), be16(frame + 5)};
       break;
-    }
     default:
       break;
   }
   return {0, 0};
+}
+
+int peekJpegComponents(const std::uint8_t* data, std::size_t size) {
+  if (sniffImageFormat(data, size) != ImageFormat::Jpeg) return 0;
+  const std::size_t frame = findJpegFrameHeader(data, size);
+  return frame ? data[frame + 9] : 0;
 }
 
 const char* formatName(ImageFormat format) {
@@ -97,22 +105,6 @@ const char* mimeType(ImageFormat format) {
     case ImageFormat::Unknown: break;
   }
   return "application/octet-stream";
-}
-
-const char* errorCodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::InvalidSettings: return "invalid_settings";
-    case ErrorCode::UnsupportedFormat: return "unsupported_format";
-    case ErrorCode::ImageTooLarge: return "image_too_large";
-    case ErrorCode::DecodeFailed: return "decode_failed";
-    case ErrorCode::EncodeFailed: return "encode_failed";
-    case ErrorCode::Http: return "http";
-    case ErrorCode::Network: return "network";
-    case ErrorCode::Timeout: return "timeout";
-    case ErrorCode::Cancelled: return "cancelled";
-    case ErrorCode::MalformedResponse: return "malformed_response";
-  }
-  return "unknown";
 }
 
 }  // namespace dg

@@ -33,6 +33,9 @@ inline ImageFormat sniffImageFormat(const std::vector<std::uint8_t>& bytes) {
 // be checked before any pixel memory is allocated. {0, 0} when the header cannot be read.
 std::pair<int, int> peekDimensions(const std::uint8_t* data, std::size_t size);
 
+// Colour components a JPEG's frame header declares: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK; 0 when unreadable.
+int peekJpegComponents(const std::uint8_t* data, std::size_t size);
+
 const char* formatName(ImageFormat format);  // "JPEG", for messages
 const char* mimeType(ImageFormat format);    // "image/jpeg"; "application/octet-stream" when unknown
 

@@ -42,6 +42,14 @@ HttpRequest buildCaptionRequest(const EndpointConfig& endpoint, const std::vecto
   HttpRequest request = baseRequest(endpoint);
   if (endpoint.style == EndpointStyle::CustomJson) {
     setJsonBody(request, json{{"inputs", base64Encode(image)}});
+  } else if (endpoint.style == EndpointStyle::Chat) {
+    const std::string dataUrl = "data:" + contentType + ";base64," + base64Encode(image);
+    const json content = json::array({json{{"type", "text"}, {"text", endpoint.prompt}},
+                                      json{{"type", "image_url"}, {"image_url", {{"url", dataUrl}}}}});
+    setJsonBody(request, json{{"model", endpoint.model},
+                              {"messages", json::array({json{{"role", "user"}, {"content", content}}})},
+                              {"max_tokens", 64},
+                              {"stream", false}});
   } else {
     // Raw bytes, as the official clients send them. The Content-Type must be explicit: the
     // browser sends none for a binary body and strict endpoints answer 400 without it.
@@ -54,12 +62,22 @@ HttpRequest buildCaptionRequest(const EndpointConfig& endpoint, const std::vecto
 HttpRequest buildGenerationRequest(const EndpointConfig& endpoint, const std::string& prompt,
                                    const GenerationParameters& parameters) {
   HttpRequest request = baseRequest(endpoint);
+  if (endpoint.style == EndpointStyle::OpenAiImages) {
+    json body{{"prompt", prompt}, {"model", endpoint.model}, {"response_format", "b64_json"}};
+    if (parameters.width && parameters.height) {
+      body["size"] = std::to_string(*parameters.width) + "x" + std::to_string(*parameters.height);
+    }
+    if (parameters.seed) body["seed"] = *parameters.seed;
+    setJsonBody(request, body);
+    return request;
+  }
   json body{{"inputs", prompt}};
   json chosen = parametersJson(parameters);
   if (!chosen.empty()) body["parameters"] = std::move(chosen);
-  // hf-inference answers image bytes, a custom endpoint base64 JSON: no Accept header is needed
-  // because the response is decided by content.
   setJsonBody(request, body);
+  // Without Accept, a dedicated endpoint answers a JSON string of base64 PNG: bytes are smaller.
+  // Other styles need none, since the response is decided by content.
+  if (endpoint.style == EndpointStyle::Dedicated) request.headers.emplace_back("Accept", "image/png");
   return request;
 }
 

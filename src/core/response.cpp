@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
+#include "core/failure.hpp"
 
 namespace dg {
 namespace {
@@ -63,6 +64,14 @@ std::string joined(const json& list, const char* field) {
   return out;
 }
 
+std::string joinedParts(const json& parts) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (part.is_object() && part.contains("text") && part["text"].is_string()) out += part["text"].get<std::string>();
+  }
+  return out;
+}
+
 std::string messageFromJson(const json& body) {
   if (!body.is_object()) return body.is_string() ? body.get<std::string>() : std::string();
   if (auto it = body.find("error"); it != body.end()) {
@@ -109,6 +118,17 @@ std::optional<std::vector<std::uint8_t>> decodeImageText(const std::string& text
   return bytes;
 }
 
+std::string chatContent(const json& body) {
+  const json& choices = body["choices"];
+  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) return {};
+  const auto message = choices[0].find("message");
+  if (message == choices[0].end() || !message->is_object()) return {};
+  const auto content = message->find("content");
+  if (content == message->end()) return {};
+  if (content->is_string()) return trim(content->get<std::string>());
+  return content->is_array() ? trim(joinedParts(*content)) : std::string();
+}
+
 }  // namespace
 
 std::string headerValue(std::string_view rawHeaders, std::string_view name) {
@@ -142,34 +162,18 @@ std::string extractErrorMessage(std::string_view body, std::string_view contentT
   return shortened(text);
 }
 
-Error errorFromResponse(const HttpResponse& response) {
-  Error error;
-  error.status = response.status;
-  error.requestId = requestIdOf(response);
-  if (response.status == 0) {
-    if (response.failure == TransportFailure::Timeout) {
-      error.code = ErrorCode::Timeout;
-      error.message = "The endpoint did not answer in time.";
-    } else {
-      error.code = ErrorCode::Network;
-      error.message =
-          "The endpoint could not be reached: the network is down, the address is wrong, "
-          "or the server refused this page (CORS).";
-    }
-    return error;
-  }
-  error.code = ErrorCode::Http;
-  error.message = extractErrorMessage(asText(response.body), headerValue(response.headers, "content-type"));
-  if (error.message.empty()) error.message = "The server gave no reason.";
-  return error;
-}
-
 Result<Caption> parseCaptionResponse(const HttpResponse& response) {
-  if (response.status < 200 || response.status > 299) return Result<Caption>::failure(errorFromResponse(response));
+  if (response.status < 200 || response.status > 299) return Result<Caption>::failure(describeFailure(response, {}));
   const auto body = json::parse(asText(response.body), nullptr, false);
   if (body.is_discarded()) {
     return malformed<Caption>(response, "The captioning endpoint answered with " + describeUnexpectedBody(response) +
                                             " instead of a caption.");
+  }
+  // Chat route: choices[0].message.content, a string or a list of {type, text} parts.
+  if (body.is_object() && body.contains("choices")) {
+    const std::string text = chatContent(body);
+    if (text.empty()) return malformed<Caption>(response, "The chat model answered without any text.");
+    return Result<Caption>::success(Caption{text, requestIdOf(response)});
   }
   // [{"generated_text": ...}, ...] (first wins), {"generated_text": ...}, or a bare string.
   const json* item = body.is_array() && !body.empty() ? &body[0] : &body;
@@ -188,7 +192,7 @@ Result<Caption> parseCaptionResponse(const HttpResponse& response) {
 
 Result<GeneratedImage> parseGenerationResponse(const HttpResponse& response) {
   if (response.status < 200 || response.status > 299) {
-    return Result<GeneratedImage>::failure(errorFromResponse(response));
+    return Result<GeneratedImage>::failure(describeFailure(response, {}));
   }
   GeneratedImage image;
   image.requestId = requestIdOf(response);
@@ -202,11 +206,16 @@ Result<GeneratedImage> parseGenerationResponse(const HttpResponse& response) {
     return malformed<GeneratedImage>(response, "The generation endpoint answered with " +
                                                    describeUnexpectedBody(response) + " instead of an image.");
   }
-  // A JSON string (base64 or data URI), or OpenAI style {"data": [{"b64_json": ...}]}.
+  // A JSON string (base64 or data URI), or OpenAI style {"data": [{"b64_json": ...} | {"url": ...}]}.
   const json* encoded = &body;
   if (body.is_object() && body.contains("data") && body["data"].is_array() && !body["data"].empty() &&
-      body["data"][0].is_object() && body["data"][0].contains("b64_json")) {
-    encoded = &body["data"][0]["b64_json"];
+      body["data"][0].is_object()) {
+    const json& first = body["data"][0];
+    if (first.contains("url") && first["url"].is_string()) {
+      image.followUrl = first["url"].get<std::string>();
+      return Result<GeneratedImage>::success(std::move(image));
+    }
+    if (first.contains("b64_json")) encoded = &first["b64_json"];
   }
   if (encoded->is_string()) {
     if (auto bytes = decodeImageText(encoded->get<std::string>())) {

@@ -21,13 +21,12 @@ struct GeneratedImage {
   std::vector<std::uint8_t> bytes;
   ImageFormat format = ImageFormat::Unknown;  // sniffed from the bytes
   std::string requestId;
+  std::string followUrl;  // OpenAI style {"data":[{"url"}]}: the image is fetched from here, without the token
 };
 
+// Non-2xx answers become the failure they stand for (see failure.hpp).
 Result<Caption> parseCaptionResponse(const HttpResponse& response);
 Result<GeneratedImage> parseGenerationResponse(const HttpResponse& response);
-
-// The failure a non-2xx or status-0 response stands for, with a message safe to show.
-Error errorFromResponse(const HttpResponse& response);
 
 // The server's own reason from an error body, in hf-api.md's order: JSON "error" (string, list,
 // or object with "message"), "detail" (string or list of {msg}), "message", "title"; else short

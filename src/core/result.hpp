@@ -14,8 +14,21 @@ enum class ErrorCode {
   ImageTooLarge,      // file or pixel count past the configured limits
   DecodeFailed,       // recognised format, but the data is corrupt or truncated
   EncodeFailed,
-  Http,               // the server answered with a non-2xx status
-  Network,            // no answer: offline, CORS refused, connection dropped
+  // The server answered with a non-2xx status (hf-api.md section 4):
+  Unauthorized,       // 401: wrong or expired token
+  Forbidden,          // 403: token lacks the Inference Providers permission
+  PaymentRequired,    // 402: out of credits
+  NotFound,           // 404: wrong model or route
+  Retired,            // 410: model deprecated, or the legacy host
+  RequestTooLarge,    // 413
+  Rejected,           // 400 / 422: the input or the model choice was refused
+  RateLimited,        // 429, still after backing off
+  ModelLoading,       // 503 cold start, still after waiting
+  ServerError,        // 500 / 502 / 504 / other 5xx, still after retrying
+  Http,               // any other status
+  // No answer arrived (status 0):
+  Network,            // connection failed or dropped, CORS refused
+  Offline,            // the browser knows it has no network: nothing was sent
   Timeout,
   Cancelled,
   MalformedResponse,  // 2xx, but the body is not what any known endpoint shape returns

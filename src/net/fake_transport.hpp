@@ -26,6 +26,22 @@ class FakeTransport final : public Transport {
     if (pending_.erase(handle)) aborted.push_back(handle);
   }
 
+  Handle after(double delayMs, Callback callback) override {
+    const Handle handle = next_++;
+    timers_[handle] = std::move(callback);
+    delays.push_back(delayMs);
+    return handle;
+  }
+  void cancelTimer(Handle handle) override { timers_.erase(handle); }
+
+  // Runs every pending timer, as if their delays had passed.
+  void elapse() {
+    auto due = std::move(timers_);
+    timers_.clear();
+    for (auto& entry : due) entry.second();
+  }
+  std::size_t pendingTimers() const { return timers_.size(); }
+
   // Completes the oldest pending request with the given response.
   void answer(HttpResponse response) {
     auto it = pending_.begin();
@@ -38,10 +54,12 @@ class FakeTransport final : public Transport {
 
   std::vector<Sent> sent;
   std::vector<Handle> aborted;
+  std::vector<double> delays;  // every wait asked for, in order
 
  private:
   Handle next_ = 1;
   std::map<Handle, Completion> pending_;
+  std::map<Handle, Callback> timers_;
 };
 
 }  // namespace dg::net

@@ -1,6 +1,7 @@
 #include "net/fetch_transport.hpp"
 
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/fetch.h>
 
 #include <cstring>
@@ -22,6 +23,10 @@ struct FetchTransport::Context {
 };
 
 namespace {
+
+// The browser knows when it has no network at all; then nothing is sent and the player is told
+// so, instead of waiting for a connection error.
+EM_JS(int, browserIsOffline, (), { return typeof navigator !== 'undefined' && navigator.onLine === false ? 1 : 0; });
 
 HttpResponse responseOf(emscripten_fetch_t* fetch, double elapsedMs, int timeoutMs) {
   HttpResponse response;
@@ -49,6 +54,14 @@ HttpResponse responseOf(emscripten_fetch_t* fetch, double elapsedMs, int timeout
 }  // namespace
 
 Transport::Handle FetchTransport::send(HttpRequest request, Completion onDone) {
+  if (browserIsOffline()) {
+    // Completion must never run inside send: report on the next turn of the event loop.
+    return after(0, [onDone = std::move(onDone)] {
+      HttpResponse offline;
+      offline.failure = TransportFailure::Offline;
+      onDone(std::move(offline));
+    });
+  }
   auto* context = new Context;
   context->owner = this;
   context->handle = next_++;
@@ -100,6 +113,36 @@ void FetchTransport::abort(Handle handle) {
   context->fetch->__attributes.onerror = nullptr;
   emscripten_fetch_close(context->fetch);
   delete context;
+}
+
+struct FetchTransport::Timer {
+  FetchTransport* owner;
+  Handle handle;
+  Callback callback;
+  long timeoutId = 0;
+};
+
+Transport::Handle FetchTransport::after(double delayMs, Callback callback) {
+  auto* timer = new Timer{this, next_++, std::move(callback)};
+  timers_[timer->handle] = timer;
+  timer->timeoutId = emscripten_set_timeout(&FetchTransport::onTimer, delayMs, timer);
+  return timer->handle;
+}
+
+void FetchTransport::onTimer(void* userData) {
+  auto* timer = static_cast<Timer*>(userData);
+  timer->owner->timers_.erase(timer->handle);
+  Callback callback = std::move(timer->callback);
+  delete timer;
+  callback();
+}
+
+void FetchTransport::cancelTimer(Handle handle) {
+  const auto it = timers_.find(handle);
+  if (it == timers_.end()) return;
+  emscripten_clear_timeout(it->second->timeoutId);
+  delete it->second;
+  timers_.erase(it);
 }
 
 }  // namespace dg::net

@@ -13,12 +13,17 @@ class FetchTransport final : public Transport {
  public:
   Handle send(HttpRequest request, Completion onDone) override;
   void abort(Handle handle) override;
+  Handle after(double delayMs, Callback callback) override;
+  void cancelTimer(Handle handle) override;
 
  private:
   struct Context;
   static void onFinished(emscripten_fetch_t* fetch);
   Handle next_ = 1;
   std::unordered_map<Handle, Context*> inFlight_;
+  struct Timer;
+  static void onTimer(void* timer);
+  std::unordered_map<Handle, Timer*> timers_;
 };
 
 }  // namespace dg::net
