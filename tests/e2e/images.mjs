@@ -1,0 +1,101 @@
+// Test pictures for the browser tests. Each one is four flat quadrants in colours far apart, so
+// the layout survives JPEG compression and resampling and shows at once whether an image was
+// rotated or mirrored on its way to the server.
+
+import jpeg from 'jpeg-js';
+
+const PALETTE = {
+  red: [220, 30, 30],
+  green: [30, 170, 60],
+  blue: [30, 60, 220],
+  yellow: [240, 220, 40],
+};
+
+export const STORED_LAYOUT = { topLeft: 'red', topRight: 'green', bottomLeft: 'blue', bottomRight: 'yellow' };
+
+// What a viewer shows for STORED_LAYOUT tagged with EXIF orientation 6 ("rotate 90° clockwise"):
+// the stored top row becomes the right column.
+export const ROTATED_CLOCKWISE_LAYOUT = {
+  topLeft: 'blue',
+  topRight: 'red',
+  bottomLeft: 'yellow',
+  bottomRight: 'green',
+};
+
+/** A baseline JPEG of the given size showing `layout` as four quadrants. */
+export function quadrantJpeg(width, height, layout = STORED_LAYOUT) {
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const vertical = y < height / 2 ? 'top' : 'bottom';
+      const horizontal = x < width / 2 ? 'Left' : 'Right';
+      const [r, g, b] = PALETTE[layout[vertical + horizontal]];
+      data.set([r, g, b, 255], (y * width + x) * 4);
+    }
+  }
+  return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
+}
+
+/**
+ * Inserts an APP1 Exif segment carrying only the Orientation tag right after the JPEG's SOI
+ * marker, the way cameras and phones tag pictures taken in portrait.
+ */
+export function withExifOrientation(jpegBytes, orientation) {
+  if (jpegBytes[0] !== 0xff || jpegBytes[1] !== 0xd8) throw new Error('not a JPEG');
+  const tiff = Buffer.from([
+    0x4d, 0x4d, 0x00, 0x2a, // "MM": big-endian TIFF, magic 42
+    0x00, 0x00, 0x00, 0x08, // the first IFD follows the header
+    0x00, 0x01, // one entry
+    0x01, 0x12, 0x00, 0x03, // tag 0x0112 Orientation, type SHORT
+    0x00, 0x00, 0x00, 0x01, // count 1
+    0x00, orientation, 0x00, 0x00, // the value, left-aligned in the 4-byte field
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const segmentLength = payload.length + 2; // the length field counts itself
+  const header = Buffer.from([0xff, 0xe1, segmentLength >> 8, segmentLength & 0xff]);
+  return Buffer.concat([jpegBytes.subarray(0, 2), header, payload, jpegBytes.subarray(2)]);
+}
+
+export function decodeJpeg(bytes) {
+  return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+}
+
+function nearestPaletteColour(image, x, y) {
+  const offset = (y * image.width + x) * 4;
+  const pixel = image.data.subarray(offset, offset + 3);
+  let best = null;
+  let bestDistance = Infinity;
+  for (const [name, colour] of Object.entries(PALETTE)) {
+    const distance = colour.reduce((sum, channel, i) => sum + (channel - pixel[i]) ** 2, 0);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  // Far from every palette colour means the picture is not ours (or badly damaged).
+  return bestDistance < 60 ** 2 ? best : `unrecognised rgb(${Array.from(pixel).join(', ')})`;
+}
+
+/** The palette colour at the centre of each quadrant of a decoded image. */
+export function quadrantsOf(image) {
+  const left = Math.floor(image.width / 4);
+  const right = Math.floor((image.width * 3) / 4);
+  const top = Math.floor(image.height / 4);
+  const bottom = Math.floor((image.height * 3) / 4);
+  return {
+    topLeft: nearestPaletteColour(image, left, top),
+    topRight: nearestPaletteColour(image, right, top),
+    bottomLeft: nearestPaletteColour(image, left, bottom),
+    bottomRight: nearestPaletteColour(image, right, bottom),
+  };
+}
+
+/** Deterministic noise that no image decoder accepts (it does not start with any magic). */
+export function corruptBytes(length) {
+  const bytes = Buffer.alloc(length);
+  let state = 0x2545f491;
+  for (let i = 0; i < length; i += 1) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  bytes[0] = 0x00; // never FF D8 (JPEG), 89 50 (PNG), "GI" (GIF) or "BM" (BMP) by accident
+  return bytes;
+}
