@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace dg {
 namespace {
 
@@ -17,12 +19,6 @@ bool isHttpUrl(const std::string& url) {
   }
   const auto hostStart = url.find("://") + 3;
   return hostStart < url.size() && url[hostStart] != '/';
-}
-
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 // A header value with a control or non-ASCII character would make the browser throw
@@ -60,7 +56,7 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
   config.style = known->second;
 
   for (auto [key, target] : {std::pair{"model", &config.model}, std::pair{"prompt", &config.prompt}}) {
-    if (const auto it = settings.find(key); it != settings.end() && it->is_string()) *target = trimmed(it->get<std::string>());
+    if (const auto it = settings.find(key); it != settings.end() && it->is_string()) *target = trim(it->get<std::string>());
   }
   const bool needsModel = config.style == EndpointStyle::Chat || config.style == EndpointStyle::OpenAiImages;
   if (needsModel && config.model.empty()) {
@@ -76,13 +72,13 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
 
   const auto url = settings.find("url");
   if (url == settings.end() || !url->is_string()) return invalid<EndpointConfig>("The endpoint URL is missing.");
-  config.url = trimmed(url->get<std::string>());
+  config.url = trim(url->get<std::string>());
   if (!isHttpUrl(config.url)) {
     return invalid<EndpointConfig>("The endpoint URL must start with https:// (or http://) and contain no spaces.");
   }
 
   if (const auto token = settings.find("token"); token != settings.end() && token->is_string()) {
-    config.token = trimmed(token->get<std::string>());  // pasted tokens often carry a newline
+    config.token = trim(token->get<std::string>());  // pasted tokens often carry a newline
     if (!isHeaderSafe(config.token)) {
       return invalid<EndpointConfig>("The Hugging Face token contains spaces or characters a token never has.");
     }

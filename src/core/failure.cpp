@@ -1,24 +1,13 @@
 #include "core/failure.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/response.hpp"
+#include "core/text.hpp"
 
 namespace dg {
 namespace {
 
 constexpr const char* kLegacyHost = "api-inference.huggingface.co";
 constexpr const char* kRouterBase = "https://router.huggingface.co/hf-inference/models/";
-
-bool containsIgnoringCase(std::string haystack, std::string needle) {
-  auto lower = [](std::string& s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  };
-  lower(haystack);
-  lower(needle);
-  return haystack.find(needle) != std::string::npos;
-}
 
 // "https://api-inference.huggingface.co/models/org/name" -> "org/name"; empty when not legacy.
 std::string legacyModelId(const std::string& url) {

@@ -3,6 +3,7 @@
 #include "core/failure.hpp"
 #include "core/request.hpp"
 #include "core/retry.hpp"
+#include "core/text.hpp"
 
 namespace dg {
 
@@ -22,7 +23,7 @@ void InferenceClient::caption(JobId id, const EndpointConfig& endpoint, const st
 
 void InferenceClient::generate(JobId id, const EndpointConfig& endpoint, const std::string& prompt,
                                const GenerationParameters& parameters, Done<GeneratedImage> done, Notify notify) {
-  if (prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (trim(prompt).empty()) {
     done(Result<GeneratedImage>::failure(ErrorCode::InvalidSettings, "Write or generate a caption first: it is the prompt."));
     return;
   }

@@ -1,12 +1,10 @@
 #include "core/response.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "core/base64.hpp"
 #include "core/failure.hpp"
+#include "core/text.hpp"
 
 namespace dg {
 namespace {
@@ -14,18 +12,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxShownText = 300;
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
-}
 
 std::string_view asText(const std::vector<std::uint8_t>& body) {
   return {reinterpret_cast<const char*>(body.data()), body.size()};
