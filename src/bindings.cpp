@@ -53,14 +53,8 @@ val success(const val& value) {
   return out;
 }
 
-// {ok, value: {bytes, contentType, width, height, sourceWidth, sourceHeight}} or {ok: false, error}.
-val prepareUpload(const val& fileBytes, const std::string& optionsJson) {
-  const auto options = dg::parsePrepareOptions(optionsJson);
-  if (!options.ok()) return failure(options.error());
-  const std::vector<std::uint8_t> bytes = copyIn(fileBytes);
-  const auto prepared = dg::prepareUpload(bytes.data(), bytes.size(), options.value());
-  if (!prepared.ok()) return failure(prepared.error());
-  const dg::PreparedUpload& upload = prepared.value();
+// {ok, value: {bytes, contentType, width, height, sourceWidth, sourceHeight}}.
+val uploadValue(const dg::PreparedUpload& upload) {
   val value = val::object();
   value.set("bytes", copyOut(upload.bytes));
   value.set("contentType", upload.contentType);
@@ -69,6 +63,63 @@ val prepareUpload(const val& fileBytes, const std::string& optionsJson) {
   value.set("sourceWidth", upload.sourceWidth);
   value.set("sourceHeight", upload.sourceHeight);
   return success(value);
+}
+
+// {ok, value: {bytes, contentType, width, height, sourceWidth, sourceHeight}} or {ok: false, error}.
+val prepareUpload(const val& fileBytes, const std::string& optionsJson) {
+  const auto options = dg::parsePrepareOptions(optionsJson);
+  if (!options.ok()) return failure(options.error());
+  const std::vector<std::uint8_t> bytes = copyIn(fileBytes);
+  const auto prepared = dg::prepareUpload(bytes.data(), bytes.size(), options.value());
+  if (!prepared.ok()) return failure(prepared.error());
+  return uploadValue(prepared.value());
+}
+
+// The same upload from pixels the browser decoded (WebP, AVIF, HEIC, CMYK JPEG): rgba is a
+// Uint8Array or Uint8ClampedArray of width*height*4 straight-alpha bytes, already upright.
+val preparePixels(const val& rgba, int width, int height, const std::string& optionsJson) {
+  const auto options = dg::parsePrepareOptions(optionsJson);
+  if (!options.ok()) return failure(options.error());
+  const std::uint64_t expected = width > 0 && height > 0 ? static_cast<std::uint64_t>(width) * height * 4 : 0;
+  if (expected == 0 || rgba["length"].as<double>() != static_cast<double>(expected)) {
+    return failure({dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}});
+  }
+  if (expected / 4 > options.value().limits.maxPixels) {
+    // Refused before the copy: the check in the core would come after allocating it.
+    return failure({dg::ErrorCode::ImageTooLarge,
+                    "The image is " + std::to_string(width) + "\xC3\x97" + std::to_string(height) +
+                        " pixels, more than the largest accepted.", 0, {}});
+  }
+  dg::Image image;
+  image.width = width;
+  image.height = height;
+  image.rgba = copyIn(rgba);
+  const auto prepared = dg::preparePixels(std::move(image), options.value());
+  if (!prepared.ok()) return failure(prepared.error());
+  return uploadValue(prepared.value());
+}
+
+// {ok, value: {width, height, rgba}}: a file's upright pixels (generated images coming back).
+val decodeImage(const val& fileBytes) {
+  const std::vector<std::uint8_t> bytes = copyIn(fileBytes);
+  const auto image = dg::decodeUpright(bytes.data(), bytes.size());
+  if (!image.ok()) return failure(image.error());
+  val value = val::object();
+  value.set("width", image.value().width);
+  value.set("height", image.value().height);
+  value.set("rgba", copyOut(image.value().rgba));
+  return success(value);
+}
+
+// {name, mimeType, known}: what the leading bytes say a file is, whatever its name or label claims.
+val sniffFormat(const val& leadingBytes) {
+  const std::vector<std::uint8_t> bytes = copyIn(leadingBytes);
+  const dg::ImageFormat format = dg::sniffImageFormat(bytes);
+  val value = val::object();
+  value.set("name", std::string(dg::formatName(format)));
+  value.set("mimeType", std::string(dg::mimeType(format)));
+  value.set("known", format != dg::ImageFormat::Unknown);
+  return value;
 }
 
 // Tells the page about each wait before a retry: {failedAttempt, maxAttempts, waitMs, modelLoading, reason}.
@@ -125,6 +176,9 @@ bool cancelJob(double jobId) { return client().cancel(static_cast<dg::InferenceC
 
 EMSCRIPTEN_BINDINGS(describe_generate) {
   emscripten::function("prepareUpload", &prepareUpload);
+  emscripten::function("preparePixels", &preparePixels);
+  emscripten::function("decodeImage", &decodeImage);
+  emscripten::function("sniffFormat", &sniffFormat);
   emscripten::function("startCaption", &startCaption);
   emscripten::function("startGeneration", &startGeneration);
   emscripten::function("cancelJob", &cancelJob);

@@ -67,3 +67,55 @@ TEST_CASE("a corrupt upload fails with a reason, and garbage is named as not an 
   REQUIRE_FALSE(rejected.ok());
   CHECK(rejected.error().code == ErrorCode::UnsupportedFormat);
 }
+
+TEST_CASE("pixels from the browser's decoder are prepared exactly like a decoded file") {
+  const auto fromPixels = preparePixels(quadrants(1600, 1200), PrepareOptions{});
+  REQUIRE(fromPixels.ok());
+  const auto file = jpegOf(quadrants(1600, 1200));
+  const auto fromFile = prepareUpload(file.data(), file.size(), PrepareOptions{});
+  REQUIRE(fromFile.ok());
+  for (const auto* upload : {&fromPixels.value(), &fromFile.value()}) {
+    CHECK(upload->contentType == "image/jpeg");
+    CHECK(upload->width == 1024);
+    CHECK(upload->height == 768);
+    CHECK(upload->sourceWidth == 1600);
+    CHECK(upload->sourceHeight == 1200);
+    CHECK(hasQuadrants(decodeUpload(*upload), kRed, kGreen, kBlue, kYellow));
+  }
+}
+
+TEST_CASE("pixels are checked before they are prepared") {
+  Image empty;
+  const auto none = preparePixels(empty, PrepareOptions{});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code == ErrorCode::DecodeFailed);
+
+  Image mismatched(10, 10);
+  mismatched.rgba.resize(10);
+  CHECK_FALSE(preparePixels(mismatched, PrepareOptions{}).ok());
+
+  PrepareOptions small;
+  small.limits.maxPixels = 99;
+  const auto tooMany = preparePixels(Image(10, 10), small);
+  REQUIRE_FALSE(tooMany.ok());
+  CHECK(tooMany.error().code == ErrorCode::ImageTooLarge);
+}
+
+TEST_CASE("a file decodes to upright pixels, as the game's scoring needs them") {
+  const auto file = withExifOrientation(jpegOf(quadrants(40, 20)), 8);
+  const auto image = decodeUpright(file.data(), file.size());
+  REQUIRE(image.ok());
+  CHECK(image.value().width == 20);
+  CHECK(image.value().height == 40);
+  CHECK(hasQuadrants(image.value(), kGreen, kYellow, kRed, kBlue));
+
+  const auto png = encodePng(quadrants(30, 30)).value();
+  const auto pngImage = decodeUpright(png.data(), png.size());
+  REQUIRE(pngImage.ok());
+  CHECK(pngImage.value().rgba == quadrants(30, 30).rgba);
+
+  const std::string webp("RIFF\x10\x00\x00\x00WEBPVP8 ....", 20);
+  const auto refused = decodeUpright(reinterpret_cast<const std::uint8_t*>(webp.data()), webp.size());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::UnsupportedFormat);
+}

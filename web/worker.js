@@ -1,5 +1,5 @@
 // Owns the WebAssembly core; the page never touches wasm memory. Protocol:
-//   page -> worker  { id, type: 'prepare' | 'caption' | 'generate' | 'cancel', payload }
+//   page -> worker  { id, type: 'prepare' | 'decode' | 'caption' | 'generate' | 'cancel', payload }
 //   worker -> page  { id, result } | { id, error: { code, message, status, requestId } }
 //                   { id, progress: { failedAttempt, maxAttempts, waitMs, modelLoading, reason } } before a retry
 //                   { type: 'ready' } once, or { type: 'fatal', error } if the core cannot start.
@@ -37,9 +37,39 @@ self.onmessage = ({ data }) => {
 
 const bytesOf = (buffer) => new Uint8Array(buffer);
 
+// Formats the core cannot decode (WebP, AVIF, HEIC, CMYK JPEG) are decoded by the browser, and
+// its pixels go back into the core, so a person never sees "unsupported" for a file their browser
+// opens. Only a file nothing here can open gets an error, naming the format its bytes show.
+async function withBrowserDecoder(data, outcome, usePixels, reply) {
+  const format = core.sniffFormat(data.subarray(0, 32));
+  if (outcome.ok || outcome.error.code !== 'unsupported_format' || !format.known) return reply(outcome);
+  let pixels;
+  try {
+    const bitmap = await createImageBitmap(new Blob([data], { type: format.mimeType }), { imageOrientation: 'from-image' });
+    const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
+    context.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    pixels = context.getImageData(0, 0, context.canvas.width, context.canvas.height);
+  } catch {
+    const message = `This ${format.name} image cannot be opened: neither the app nor this browser can decode it.`;
+    return reply({ ok: false, error: { code: 'unsupported_format', message, status: 0, requestId: '' } });
+  }
+  try {
+    reply(usePixels(pixels));
+  } catch (error) {  // past the await, handle()'s catch no longer applies
+    reply({ ok: false, error: { code: 'internal', message: `The image engine failed (${error?.message || error}).`, status: 0, requestId: '' } });
+  }
+}
+
 const operations = {
   prepare({ bytes, maxSide = 1024, format = 'jpeg', quality = 90 }, reply) {
-    reply(core.prepareUpload(bytesOf(bytes), JSON.stringify({ maxSide, format, quality })));
+    const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
+    withBrowserDecoder(data, core.prepareUpload(data, options), (p) => core.preparePixels(p.data, p.width, p.height, options), reply);
+  },
+  // Pixels of a generated image coming back: {width, height, rgba}.
+  decode({ bytes }, reply) {
+    const data = bytesOf(bytes);
+    withBrowserDecoder(data, core.decodeImage(data), (p) => ({ ok: true, value: { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer) } }), reply);
   },
   caption({ upload, endpoint }, reply, id) {
     core.startCaption(id, bytesOf(upload.bytes), upload.contentType, JSON.stringify(endpoint), reply, progress(id));
@@ -75,9 +105,10 @@ function answer(id, outcome) {
   }
   const result = { ...outcome.value };
   const transfer = [];
-  if (result.bytes instanceof Uint8Array) {
-    result.bytes = result.bytes.buffer;  // a fresh copy made by the core: safe to hand over
-    transfer.push(result.bytes);
+  for (const key of ['bytes', 'rgba']) {
+    if (!(result[key] instanceof Uint8Array)) continue;
+    result[key] = result[key].buffer;  // a fresh copy made by the core: safe to hand over
+    transfer.push(result[key]);
   }
   postMessage({ id, result }, transfer);
 }

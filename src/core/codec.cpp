@@ -1,11 +1,16 @@
 #include "core/codec.hpp"
 
+#include <cstring>
 #include <string>
+
+#include "core/jpeg_turbo.hpp"
 
 // stb is compiled here and nowhere else. No stdio: bytes always come from memory,
 // which also lets the wasm build link with -sFILESYSTEM=0.
 #define STBI_NO_STDIO
+#if !DG_HAVE_LIBJPEG_TURBO  // otherwise libjpeg-turbo decodes every JPEG (jpeg_turbo.hpp)
 #define STBI_ONLY_JPEG
+#endif
 #define STBI_ONLY_PNG
 #define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
@@ -34,9 +39,28 @@ void appendToVector(void* context, void* data, int size) {
   out->insert(out->end(), bytes, bytes + size);
 }
 
+// stb_image reserves memory for a PNG chunk from its declared length before reading it, so a
+// 100-byte file declaring a 1.7 GB IDAT made it allocate 1.7 GB (found by fuzz_image). Every
+// chunk must fit in the bytes that are actually there.
+bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
+  std::size_t at = 8;  // after the signature
+  while (at + 12 <= size) {
+    const std::uint32_t length = static_cast<std::uint32_t>(data[at]) << 24 | data[at + 1] << 16 | data[at + 2] << 8 | data[at + 3];
+    if (length > size - at - 12) return false;
+    if (std::memcmp(data + at + 4, "IEND", 4) == 0) return true;
+    at += 12 + static_cast<std::size_t>(length);
+  }
+  return true;  // a file cut short fails in stb's own checks, without a large allocation
+}
+
 }  // namespace
 
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
+  return decodeImageAtLeast(data, size, 0x7FFFFFFF, 0x7FFFFFFF, limits);
+}
+
+Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                                 const DecodeLimits& limits) {
   if (size == 0) return Result<Image>::failure(ErrorCode::UnsupportedFormat, "The file is empty.");
   if (size > limits.maxFileBytes) {
     return Result<Image>::failure(ErrorCode::ImageTooLarge, "The file is " + megabytes(size) +
@@ -54,6 +78,15 @@ Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const Deco
                                   std::string("This is a ") + formatName(format) +
                                       " image, which the app cannot decode itself.");
   }
+  if (format == ImageFormat::Jpeg && peekJpegComponents(data, size) == 4) {
+    // Print workflows save CMYK (Adobe) JPEGs; neither decoder here converts them, browsers do.
+    return Result<Image>::failure(ErrorCode::UnsupportedFormat,
+                                  "This is a CMYK JPEG, which the app cannot decode itself.");
+  }
+  if (format == ImageFormat::Png && !pngChunksFit(data, size)) {
+    return Result<Image>::failure(ErrorCode::DecodeFailed,
+                                  "The PNG file is damaged (a chunk runs past the end of the file).");
+  }
   const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
   const std::uint64_t pixels = static_cast<std::uint64_t>(declaredWidth) * static_cast<std::uint64_t>(declaredHeight);
   if (pixels > limits.maxPixels) {
@@ -62,6 +95,9 @@ Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const Deco
         "The image is " + std::to_string(declaredWidth) + "\xC3\x97" + std::to_string(declaredHeight) + " (" +
             std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
             std::to_string(limits.maxPixels / 1'000'000) + " megapixels.");
+  }
+  if (format == ImageFormat::Jpeg && haveLibjpegTurbo()) {
+    return decodeJpegScaled(data, size, minWidth, minHeight);
   }
   const int length = static_cast<int>(size);
   int width = 0, height = 0, channels = 0;
@@ -85,17 +121,25 @@ Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality) {
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t* p = &image.rgba[i * 4];
     const unsigned alpha = p[3];
+    if (alpha == 255) {  // the common case, photos: nothing to composite
+      rgb[i * 3] = p[0], rgb[i * 3 + 1] = p[1], rgb[i * 3 + 2] = p[2];
+      continue;
+    }
     for (int c = 0; c < 3; ++c) {
       // Composite over white: out = c*a + 255*(1-a), rounded.
       rgb[i * 3 + c] = static_cast<std::uint8_t>((p[c] * alpha + 255u * (255u - alpha) + 127u) / 255u);
     }
   }
+#if DG_HAVE_LIBJPEG_TURBO
+  return encodeJpegTurbo(rgb.data(), image.width, image.height, quality);
+#else
   std::vector<std::uint8_t> out;
   if (!stbi_write_jpg_to_func(appendToVector, &out, image.width, image.height, 3, rgb.data(), quality)) {
     return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
                                                       "The image could not be encoded as JPEG.");
   }
   return Result<std::vector<std::uint8_t>>::success(std::move(out));
+#endif
 }
 
 Result<std::vector<std::uint8_t>> encodePng(const Image& image) {

@@ -17,9 +17,18 @@ struct DecodeLimits {
   std::uint64_t maxPixels = 50'000'000;
 };
 
-// JPEG, PNG (8/16-bit, palette, grey, alpha), GIF (first frame) and BMP, to RGBA.
-// Does not apply EXIF orientation (see exif.hpp).
+// JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame) and
+// BMP, to RGBA. Does not apply EXIF orientation (see exif.hpp).
+// Formats only a browser decodes (WebP, AVIF, HEIC, TIFF, CMYK JPEG) fail with UnsupportedFormat
+// and a message naming the format, so the caller can hand the file to the browser's decoder.
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
+
+// Like decodeImage, but the decoder may return a smaller image, never smaller than
+// minWidth × minHeight (stored orientation), when that is cheaper than a full decode: JPEG is
+// then decoded at reduced scale in the DCT domain (see jpeg_turbo.hpp). For callers that
+// downscale anyway.
+Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                                 const DecodeLimits& limits = {});
 
 // JPEG has no alpha: transparent pixels are flattened onto white, as an image viewer would show them.
 Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality);

@@ -1,5 +1,7 @@
 #include "core/prepare.hpp"
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "core/exif.hpp"
@@ -33,14 +35,20 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& text) {
   return Failure::success(options);
 }
 
-Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options) {
-  auto decoded = decodeImage(data, size, options.limits);
-  if (!decoded.ok()) return Result<PreparedUpload>::failure(decoded.error());
+namespace {
 
-  const int orientation = sniffImageFormat(data, size) == ImageFormat::Jpeg ? readJpegOrientation(data, size) : 1;
-  Image upright = applyOrientation(std::move(decoded).value(), orientation);
-  const int uprightWidth = upright.width, uprightHeight = upright.height;
-  const Image scaled = resizeToFit(std::move(upright), options.maxSide);
+int orientationOf(const std::uint8_t* data, std::size_t size) {
+  return sniffImageFormat(data, size) == ImageFormat::Jpeg ? readJpegOrientation(data, size) : 1;
+}
+
+// The one tail both paths share: fit the upright pixels within maxSide and encode. The output size
+// is computed from the full-size source, so a reduced-scale decode gives the same upload
+// dimensions as a full one.
+Result<PreparedUpload> finishUpload(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options) {
+  int width = 0, height = 0;
+  fitWithin(sourceWidth, sourceHeight, options.maxSide, width, height);
+  const Image scaled =
+      upright.width == width && upright.height == height ? std::move(upright) : resizeArea(upright, width, height);
 
   const bool jpeg = options.format == UploadFormat::Jpeg;
   auto encoded = jpeg ? encodeJpeg(scaled, options.jpegQuality) : encodePng(scaled);
@@ -51,9 +59,60 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
   upload.contentType = jpeg ? "image/jpeg" : "image/png";
   upload.width = scaled.width;
   upload.height = scaled.height;
-  upload.sourceWidth = uprightWidth;
-  upload.sourceHeight = uprightHeight;
+  upload.sourceWidth = sourceWidth;
+  upload.sourceHeight = sourceHeight;
   return Result<PreparedUpload>::success(std::move(upload));
+}
+
+}  // namespace
+
+Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options) {
+  const int orientation = orientationOf(data, size);
+  const bool swapsAxes = orientation >= 5;
+  // The upload's size follows from the declared size; the decoder needs to deliver only that much.
+  const auto [storedWidth, storedHeight] = peekDimensions(data, size);
+  int uprightWidth = swapsAxes ? storedHeight : storedWidth, uprightHeight = swapsAxes ? storedWidth : storedHeight;
+  int targetWidth = 0, targetHeight = 0;
+  fitWithin(uprightWidth, uprightHeight, options.maxSide, targetWidth, targetHeight);
+
+  // An unreadable header gives no target: then decode in full.
+  const bool known = targetWidth > 0 && targetHeight > 0;
+  const int minWidth = known ? (swapsAxes ? targetHeight : targetWidth) : 0x7FFFFFFF;
+  const int minHeight = known ? (swapsAxes ? targetWidth : targetHeight) : 0x7FFFFFFF;
+  auto decoded = decodeImageAtLeast(data, size, minWidth, minHeight, options.limits);
+  if (!decoded.ok()) return Result<PreparedUpload>::failure(decoded.error());
+  Image upright = applyOrientation(std::move(decoded).value(), orientation);
+  // Only a JPEG is decoded at reduced scale, and its declared size comes from the very frame header
+  // the decoder reads. For everything else the decoded pixels define the source size.
+  const bool reduced = sniffImageFormat(data, size) == ImageFormat::Jpeg &&
+                       (upright.width < uprightWidth || upright.height < uprightHeight);
+  if (!reduced) {
+    uprightWidth = upright.width;
+    uprightHeight = upright.height;
+  }
+  return finishUpload(std::move(upright), uprightWidth, uprightHeight, options);
+}
+
+Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& options) {
+  const std::uint64_t pixels = static_cast<std::uint64_t>(upright.width) * static_cast<std::uint64_t>(upright.height);
+  if (upright.width <= 0 || upright.height <= 0 || upright.rgba.size() != pixels * 4) {
+    return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
+  }
+  if (pixels > options.limits.maxPixels) {
+    return Result<PreparedUpload>::failure(
+        ErrorCode::ImageTooLarge, "The image is " + std::to_string(upright.width) + "\xC3\x97" +
+                                      std::to_string(upright.height) + " (" + std::to_string(pixels / 1'000'000) +
+                                      " megapixels); the largest accepted is " +
+                                      std::to_string(options.limits.maxPixels / 1'000'000) + " megapixels.");
+  }
+  const int width = upright.width, height = upright.height;
+  return finishUpload(std::move(upright), width, height, options);
+}
+
+Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
+  auto decoded = decodeImage(data, size, limits);
+  if (!decoded.ok()) return decoded;
+  return Result<Image>::success(applyOrientation(std::move(decoded).value(), orientationOf(data, size)));
 }
 
 }  // namespace dg

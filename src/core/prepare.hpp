@@ -31,6 +31,17 @@ struct PreparedUpload {
 // their defaults, wrong types are an InvalidSettings error.
 Result<PrepareOptions> parsePrepareOptions(const std::string& json);
 
+// From a file's bytes: decoded (at reduced scale when the decoder can), turned upright by its EXIF
+// orientation, downscaled to fit options.maxSide and encoded.
 Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options);
+
+// From pixels another decoder produced (the browser's, for WebP, AVIF, HEIC and CMYK JPEG): already
+// upright, 8-bit RGBA with straight alpha. Downscaled and encoded exactly as prepareUpload does.
+// The pixel count is checked against options.limits.
+Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& options);
+
+// A file's pixels as a person sees them: decoded in full and turned upright (for generated images
+// coming back from a server, and anything else that needs pixels rather than an upload).
+Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
 
 }  // namespace dg

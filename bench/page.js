@@ -1,0 +1,107 @@
+// The browser half of ./scripts/bench. In one page, side by side: the app's worker path (the
+// release worker and wasm core, answering a 'prepare' message) and Chromium's own pipeline
+// (createImageBitmap -> canvas resize -> JPEG blob -> base64, the usual main-thread recipe),
+// on the same bytes, interleaved run by run so both see the same machine state.
+
+const longTasks = [];
+new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
+
+function startWorker(url) {
+  const worker = new Worker(url, { type: 'module' });
+  const pending = new Map();
+  let nextId = 1;
+  return new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'ready') {
+        resolve({
+          prepare(bytes) {
+            const id = nextId++;
+            return new Promise((done, fail) => {
+              pending.set(id, { done, fail });
+              worker.postMessage({ id, type: 'prepare', payload: { bytes, maxSide: 1024, format: 'jpeg', quality: 90 } }, [bytes]);
+            });
+          },
+          close: () => worker.terminate(),
+        });
+      } else if (data.type === 'fatal') {
+        reject(new Error(data.error.message));
+      } else if (pending.has(data.id)) {
+        const { done, fail } = pending.get(data.id);
+        pending.delete(data.id);
+        if (data.error) fail(new Error(data.error.message));
+        else done(data.result);
+      }
+    };
+  });
+}
+
+// What the app does with a chosen file: read its bytes, hand them to the worker, await the upload.
+async function appPath(worker, blob) {
+  const result = await worker.prepare(await blob.arrayBuffer());
+  return { width: result.width, height: result.height, bodyBytes: result.bytes.byteLength };
+}
+
+// What a page without the core does: decode, draw smaller, re-encode, base64 for a JSON body.
+async function chromiumPipeline(blob) {
+  const bitmap = await createImageBitmap(blob);
+  const scale = Math.min(1, 1024 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  const context = canvas.getContext('2d');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const jpeg = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+  const dataUrl = await new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.readAsDataURL(jpeg);
+  });
+  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
+  return { width: canvas.width, height: canvas.height, bodyBytes: jpeg.size, base64Bytes: base64.length };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// Long tasks that overlap [start, end]: the main thread was blocked for over 50 ms in there.
+const longestTaskIn = (windows) =>
+  Math.max(0, ...longTasks.filter((t) => windows.some(([s, e]) => t.startTime < e && t.startTime + t.duration > s)).map((t) => t.duration));
+
+window.runBench = async ({ inputs, variants }) => {
+  const workers = {};
+  for (const { name, url } of variants) workers[name] = await startWorker(url);
+  const paths = [
+    ...variants.map(({ name }) => ({ name, run: (blob) => appPath(workers[name], blob) })),
+    { name: 'chromium', run: chromiumPipeline },
+  ];
+  const results = [];
+  for (const { file, runs } of inputs) {
+    const blob = await (await fetch(`inputs/${file}`)).blob();
+    const timings = Object.fromEntries(paths.map(({ name }) => [name, { ms: [], windows: [], output: null }]));
+    for (let run = 0; run <= runs; run += 1) {  // run 0 warms up (JIT, first-use allocations)
+      for (const path of paths) {
+        const start = performance.now();
+        const output = await path.run(blob);
+        const end = performance.now();
+        // Let a long task that ended the run be reported before the next one starts.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (run === 0) continue;
+        const t = timings[path.name];
+        t.ms.push(end - start);
+        t.windows.push([start, end]);
+        t.output = output;
+      }
+    }
+    results.push({
+      file,
+      inputBytes: blob.size,
+      paths: Object.fromEntries(
+        Object.entries(timings).map(([name, t]) => [name, { medianMs: median(t.ms), longestTaskMs: longestTaskIn(t.windows), ...t.output }]),
+      ),
+    });
+  }
+  Object.values(workers).forEach((w) => w.close());
+  return results;
+};
+window.benchReady = true;

@@ -1,0 +1,74 @@
+# libjpeg-turbo's decoder, built from the source scripts/fetch-libjpeg-turbo places in
+# build/third_party/ (never committed). It decodes JPEG at M/8 scale in the DCT domain, so a
+# 12 MP photo bound for a 1024 px upload is never expanded to full size; its encoder is also
+# faster than stb_image_write's. Only the baseline codec's files are compiled, without SIMD (none
+# exists for wasm) and without arithmetic coding (rare, and neither stb nor Chromium decodes it),
+# which keeps the wasm small and CI quick.
+# Defines the target dg_libjpeg_turbo and sets DG_HAVE_LIBJPEG_TURBO when the source is there.
+
+set(DG_LIBJPEG_TURBO_SOURCE "${CMAKE_SOURCE_DIR}/build/third_party/libjpeg-turbo"
+    CACHE PATH "libjpeg-turbo source tree (scripts/fetch-libjpeg-turbo); empty or missing: use stb_image")
+option(DG_USE_LIBJPEG_TURBO "Decode JPEG with libjpeg-turbo when its source is present" ON)
+
+set(DG_HAVE_LIBJPEG_TURBO OFF)
+if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
+  set(DG_HAVE_LIBJPEG_TURBO ON)
+  enable_language(C)
+  set(src "${DG_LIBJPEG_TURBO_SOURCE}")
+  set(generated "${CMAKE_BINARY_DIR}/libjpeg_turbo_config")
+  file(STRINGS "${src}/CMakeLists.txt" version_line REGEX "^set\\(VERSION [0-9.]+\\)")
+  string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" version "${version_line}")
+  string(REPLACE "." ";" parts "${version}")
+  list(GET parts 0 major)
+  list(GET parts 1 minor)
+  list(GET parts 2 patch)
+  math(EXPR version_number "${major} * 1000000 + ${minor} * 1000 + ${patch}")
+  math(EXPR size_t_bytes "${CMAKE_SIZEOF_VOID_P}")
+
+  # The three headers its own CMake would generate, written directly: its configure checks
+  # misread size_t under Emscripten, and we need none of its other targets.
+  file(WRITE "${generated}/jconfig.h.new"
+    "#define JPEG_LIB_VERSION 62\n"
+    "#define LIBJPEG_TURBO_VERSION ${version}\n"
+    "#define LIBJPEG_TURBO_VERSION_NUMBER ${version_number}\n"
+    "#define MEM_SRCDST_SUPPORTED 1\n"
+    "#define BITS_IN_JSAMPLE 8\n")
+  file(WRITE "${generated}/jconfigint.h.new"
+    "#define BUILD \"describe-and-generate\"\n"
+    "#undef inline\n"
+    "#define INLINE __inline__ __attribute__((always_inline))\n"
+    "#define THREAD_LOCAL __thread\n"
+    "#define PACKAGE_NAME \"libjpeg-turbo\"\n"
+    "#define VERSION \"${version}\"\n"
+    "#define SIZEOF_SIZE_T ${size_t_bytes}\n"
+    "#define HAVE_BUILTIN_CTZL\n"
+    "#define FALLTHROUGH __attribute__((fallthrough));\n")
+  file(WRITE "${generated}/jversion.h.new"
+    "#define JVERSION \"6b  27-Mar-1998\"\n"
+    "#define JCOPYRIGHT \"Copyright (C) The libjpeg-turbo Project, the Independent JPEG Group and others\"\n"
+    "#define JCOPYRIGHT_SHORT JCOPYRIGHT\n")
+  foreach(header jconfig.h jconfigint.h jversion.h)
+    configure_file("${generated}/${header}.new" "${generated}/${header}" COPYONLY)
+  endforeach()
+
+  set(decoder_sources
+    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdicc.c
+    jdinput.c jdmainct.c jdmarker.c jdmaster.c jdmerge.c jdphuff.c jdpostct.c jdsample.c jdtrans.c
+    jerror.c jidctflt.c jidctfst.c jidctint.c jidctred.c jquant1.c jquant2.c jutils.c jmemmgr.c
+    jmemnobs.c jsimd_none.c)
+  set(encoder_sources
+    jcapimin.c jcapistd.c jccoefct.c jccolor.c jcdctmgr.c jchuff.c jcinit.c jcmainct.c jcmarker.c
+    jcmaster.c jcparam.c jcphuff.c jcprepct.c jcsample.c jdatadst.c jfdctflt.c jfdctfst.c jfdctint.c)
+  set(sources ${decoder_sources} ${encoder_sources})
+  list(TRANSFORM sources PREPEND "${src}/")
+  add_library(dg_libjpeg_turbo STATIC ${sources})
+  # The generated headers first, so the machine's own jpeglib.h (libjpeg-dev) is never mixed in.
+  target_include_directories(dg_libjpeg_turbo BEFORE PUBLIC "${generated}" "${src}")
+  target_compile_options(dg_libjpeg_turbo PRIVATE -w -O2)  # third-party code: its warnings are not ours;
+  # -O2: as fast as -O3 here (scripts/bench) and smaller, since its colour converters come in many copies
+  # Count bits with clz (one wasm instruction) instead of two copies of a 64 KB lookup table.
+  target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC)
+  message(STATUS "JPEG decoding: libjpeg-turbo ${version} from ${src}")
+else()
+  message(STATUS "JPEG decoding: stb_image (run scripts/fetch-libjpeg-turbo for DCT-domain scaling)")
+endif()

@@ -1,0 +1,180 @@
+#include "core/jpeg_turbo.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#if DG_HAVE_LIBJPEG_TURBO
+#include <csetjmp>
+#include <cstdio>  // jpeglib.h uses FILE without including <stdio.h>
+#include <vector>
+
+#include <jerror.h>
+#include <jpeglib.h>
+#endif
+
+namespace dg {
+
+int jpegScaleNumerator(int width, int height, int minWidth, int minHeight) {
+  for (int m = 1; m < 8; ++m) {
+    const long long scaledWidth = (static_cast<long long>(width) * m + 7) / 8;
+    const long long scaledHeight = (static_cast<long long>(height) * m + 7) / 8;
+    if (scaledWidth >= minWidth && scaledHeight >= minHeight) return m;
+  }
+  return 8;
+}
+
+#if DG_HAVE_LIBJPEG_TURBO
+
+namespace {
+
+// A progressive JPEG may hold any number of scans, each a full pass over the coefficients:
+// a tiny hostile file can keep the decoder busy for minutes. Real encoders write about ten;
+// libjpeg-turbo's own TurboJPEG API applies the same cap.
+constexpr int kMaxScans = 500;
+
+struct ErrorTrap {
+  jpeg_error_mgr errors{};
+  std::jmp_buf jump{};
+  char message[JMSG_LENGTH_MAX] = {};
+};
+
+struct Decoder {
+  jpeg_decompress_struct info{};
+  jpeg_error_mgr errors{};
+  jpeg_progress_mgr progress{};
+  std::jmp_buf jump{};
+  char message[JMSG_LENGTH_MAX] = {};
+};
+
+Decoder& decoderOf(j_common_ptr info) { return *static_cast<Decoder*>(info->client_data); }
+
+// libjpeg reports fatal errors through a callback that must not return: jump back to decode().
+[[noreturn]] void onFatalError(j_common_ptr info) {
+  Decoder& decoder = decoderOf(info);
+  info->err->format_message(info, decoder.message);
+  std::longjmp(decoder.jump, 1);
+}
+
+[[noreturn]] void onFatalEncoderError(j_common_ptr info) {
+  auto* trap = static_cast<ErrorTrap*>(info->client_data);
+  info->err->format_message(info, trap->message);
+  std::longjmp(trap->jump, 1);
+}
+
+// Warnings (corrupt data, premature end) still leave a usable picture, as in browsers and stb;
+// the default handler would print them to stderr.
+void onMessage(j_common_ptr, int) {}
+
+void onProgress(j_common_ptr info) {
+  auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
+  if (decompress->input_scan_number > kMaxScans) {
+    Decoder& decoder = decoderOf(info);
+    std::snprintf(decoder.message, sizeof decoder.message, "more than %d progressive scans", kMaxScans);
+    std::longjmp(decoder.jump, 1);
+  }
+}
+
+// Everything that may longjmp happens in here. Only trivially destructible locals live in this
+// frame, and the output buffers belong to the caller, so a jump skips no destructor.
+bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                Image& image, std::vector<JSAMPROW>& rows) {
+  if (setjmp(decoder.jump)) return false;
+  jpeg_decompress_struct& info = decoder.info;
+  info.client_data = &decoder;  // set first: creation keeps it, and may already fail
+  jpeg_create_decompress(&info);
+  info.progress = &decoder.progress;
+  jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
+  jpeg_read_header(&info, TRUE);
+  info.scale_num = static_cast<unsigned>(
+      jpegScaleNumerator(static_cast<int>(info.image_width), static_cast<int>(info.image_height), minWidth, minHeight));
+  info.scale_denom = 8;
+  info.out_color_space = JCS_EXT_RGBA;  // straight to the core's layout, alpha 255
+  jpeg_start_decompress(&info);
+  image = Image(static_cast<int>(info.output_width), static_cast<int>(info.output_height));
+  rows.resize(info.output_height);
+  for (JDIMENSION y = 0; y < info.output_height; ++y) rows[y] = image.pixel(0, static_cast<int>(y));
+  while (info.output_scanline < info.output_height) {
+    jpeg_read_scanlines(&info, &rows[info.output_scanline], info.output_height - info.output_scanline);
+  }
+  jpeg_finish_decompress(&info);
+  return true;
+}
+
+// As runDecoder: only trivially destructible locals between setjmp and libjpeg's longjmp.
+bool runEncoder(jpeg_compress_struct& info, ErrorTrap& trap, const std::uint8_t* rgb, int width, int height,
+                int quality, unsigned char** out, unsigned long* outSize) {
+  if (setjmp(trap.jump)) return false;
+  jpeg_create_compress(&info);
+  jpeg_mem_dest(&info, out, outSize);
+  info.image_width = static_cast<JDIMENSION>(width);
+  info.image_height = static_cast<JDIMENSION>(height);
+  info.input_components = 3;
+  info.in_color_space = JCS_RGB;
+  jpeg_set_defaults(&info);  // YCbCr, 4:2:0, standard Huffman tables, like stb_image_write
+  jpeg_set_quality(&info, quality, TRUE);
+  jpeg_start_compress(&info, TRUE);
+  while (info.next_scanline < info.image_height) {
+    JSAMPROW row = const_cast<JSAMPROW>(rgb + static_cast<std::size_t>(info.next_scanline) * width * 3);
+    jpeg_write_scanlines(&info, &row, 1);
+  }
+  jpeg_finish_compress(&info);
+  return true;
+}
+
+}  // namespace
+
+bool haveLibjpegTurbo() { return true; }
+
+Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality) {
+  ErrorTrap trap;
+  jpeg_compress_struct info{};
+  info.err = jpeg_std_error(&trap.errors);
+  trap.errors.error_exit = onFatalEncoderError;
+  trap.errors.emit_message = onMessage;
+  info.client_data = &trap;
+  unsigned char* buffer = nullptr;  // grown by libjpeg with malloc, so freed with free()
+  unsigned long length = 0;
+  const bool encoded = runEncoder(info, trap, rgb, width, height, quality, &buffer, &length);
+  jpeg_destroy_compress(&info);
+  std::vector<std::uint8_t> bytes;
+  if (encoded) bytes.assign(buffer, buffer + length);
+  std::free(buffer);
+  if (!encoded) {
+    return Result<std::vector<std::uint8_t>>::failure(
+        ErrorCode::EncodeFailed, std::string("The image could not be encoded as JPEG (") + trap.message + ").");
+  }
+  return Result<std::vector<std::uint8_t>>::success(std::move(bytes));
+}
+
+Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight) {
+  Decoder decoder;
+  decoder.info.err = jpeg_std_error(&decoder.errors);
+  decoder.errors.error_exit = onFatalError;
+  decoder.errors.emit_message = onMessage;
+  decoder.progress.progress_monitor = onProgress;
+  Image image;
+  std::vector<JSAMPROW> rows;
+  const bool decoded = runDecoder(decoder, data, size, minWidth, minHeight, image, rows);
+  jpeg_destroy_decompress(&decoder.info);
+  if (!decoded) {
+    return Result<Image>::failure(ErrorCode::DecodeFailed,
+                                  std::string("The JPEG file is damaged (") + decoder.message + ").");
+  }
+  return Result<Image>::success(std::move(image));
+}
+
+#else
+
+bool haveLibjpegTurbo() { return false; }
+
+Result<Image> decodeJpegScaled(const std::uint8_t*, std::size_t, int, int) {
+  return Result<Image>::failure(ErrorCode::UnsupportedFormat, "This build has no libjpeg-turbo decoder.");
+}
+
+Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t*, int, int, int) {
+  return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed, "This build has no libjpeg-turbo encoder.");
+}
+
+#endif
+
+}  // namespace dg

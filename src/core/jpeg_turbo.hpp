@@ -1,0 +1,35 @@
+#pragma once
+// libjpeg-turbo, when the build has it (cmake/libjpeg_turbo.cmake): JPEG decoding at reduced scale
+// in the DCT domain, and a faster JPEG encoder than stb's.
+//
+// Decoding: Inverse-transforming only the lowest k×k coefficients of each
+// 8×8 block yields a k/8-scale image directly, so a 12 MP photo bound for 1024 px is never
+// expanded to full size, and the truncated transform is itself a proper low-pass filter.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/image.hpp"
+#include "core/result.hpp"
+
+namespace dg {
+
+// True when this build has libjpeg-turbo, which then decodes and encodes every JPEG; otherwise
+// stb_image and stb_image_write do.
+bool haveLibjpegTurbo();
+
+// The scale numerator M (over 8) that decodeJpegScaled picks: the smallest whose output of
+// ceil(width·M/8) × ceil(height·M/8) still covers minWidth × minHeight. 8 means full size.
+int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
+
+// Decodes to RGBA at the scale jpegScaleNumerator picks (stored orientation, EXIF not applied).
+// Callers check limits and sniff the format first. Fails with DecodeFailed and libjpeg's reason.
+// Without libjpeg-turbo in the build, always fails with UnsupportedFormat.
+Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight);
+
+// Encodes 8-bit RGB rows (no alpha: the caller flattens it) as a baseline 4:2:0 JPEG.
+// Without libjpeg-turbo in the build, always fails with EncodeFailed.
+Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality);
+
+}  // namespace dg

@@ -1,0 +1,41 @@
+// Hostile image files: every decoder (stb_image, libjpeg-turbo), the header peeks, the Exif reader
+// and the whole upload path on arbitrary bytes. Limits are kept small so that a file declaring a
+// huge size is refused, as in the app, rather than exhausting the fuzzer's memory.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "core/codec.hpp"
+#include "core/exif.hpp"
+#include "core/image.hpp"
+#include "core/prepare.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  dg::peekDimensions(data, size);
+  dg::peekJpegComponents(data, size);
+  dg::readJpegOrientation(data, size);
+
+  dg::PrepareOptions options;
+  options.maxSide = 64;  // small: exercises reduced-scale decoding, orientation and resizing
+  options.limits.maxPixels = 4'000'000;
+  const auto prepared = dg::prepareUpload(data, size, options);
+  if (prepared.ok()) {
+    // What the core encodes, the core must read back, at the size it reported.
+    const auto& upload = prepared.value();
+    const auto again = dg::decodeImage(upload.bytes.data(), upload.bytes.size());
+    if (!again.ok() || again.value().width != upload.width || again.value().height != upload.height) __builtin_trap();
+  }
+  dg::decodeUpright(data, size, options.limits);
+
+  // Pixels as the browser's decoder would hand them over: a small frame from the first bytes.
+  if (size >= 2) {
+    dg::Image pixels(1 + data[0] % 48, 1 + data[1] % 48);
+    const std::size_t n = std::min(pixels.rgba.size(), size - 2);
+    std::memcpy(pixels.rgba.data(), data + 2, n);
+    options.maxSide = 16 + data[0] % 32;
+    options.format = data[1] & 1 ? dg::UploadFormat::Png : dg::UploadFormat::Jpeg;
+    if (!dg::preparePixels(std::move(pixels), options).ok()) __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+// Writes a starting corpus for each fuzz target, so the fuzzers begin from valid files of every
+// kind the core reads rather than having to discover the formats' magic bytes first.
+//   fuzz_seeds DIR   ->  DIR/image/*, DIR/base64/*, DIR/response/*
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/base64.hpp"
+#include "core/codec.hpp"
+#include "fixtures/progressive_jpeg.hpp"
+#include "image_writers.hpp"
+#include "test_images.hpp"
+
+namespace {
+
+void write(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+void write(const std::filesystem::path& path, const std::string& text) {
+  write(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  using namespace dg::test;
+  const std::filesystem::path dir = argv[1];
+  const dg::Image picture = quadrants(24, 16);
+  write(dir / "image/baseline.jpg", jpegOf(picture, 80));
+  write(dir / "image/grey-quality.jpg", jpegOf(quadrants(9, 7), 95));
+  write(dir / "image/exif6.jpg", withExifOrientation(jpegOf(picture, 80), 6, false));
+  write(dir / "image/progressive.jpg", Bytes(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg)));
+  write(dir / "image/rgba.png", dg::encodePng(picture).value());
+  write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
+  write(dir / "image/grey16.png", pngOf(2, 2, kGrey, 16, {Bytes{1, 2, 3, 4}, Bytes{5, 6, 7, 8}}));
+  write(dir / "image/two-frames.gif", gifOf(4, 2, {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255},
+                                           {Bytes{0, 1, 2, 3, 3, 2, 1, 0}, Bytes(8, 1)}));
+
+  const auto png = dg::encodePng(quadrants(4, 4)).value();
+  write(dir / "base64/image.txt", dg::base64Encode(png));
+  write(dir / "base64/wrapped.txt", "aGVsbG8g\r\nd29ybGQ=\n");
+  write(dir / "base64/url-safe.txt", "-_-_AA");
+
+  // First byte picks the status (index into the fuzzer's table), second the content type.
+  write(dir / "response/caption.json", std::string("\x00\x00") + R"([{"generated_text":"a dog on a beach "}])");
+  write(dir / "response/chat.json", std::string("\x00\x00") +
+                                        R"({"choices":[{"message":{"role":"assistant","content":"a cat"}}]})");
+  write(dir / "response/b64.json", std::string("\x00\x00") + R"({"data":[{"b64_json":")" +
+                                       dg::base64Encode(png) + R"("}]})");
+  std::vector<std::uint8_t> image{0, 3};
+  image.insert(image.end(), png.begin(), png.end());
+  write(dir / "response/image.png", image);
+  write(dir / "response/error.json", std::string("\x0B\x00") + R"({"error":"Model is loading","estimated_time":20})");
+  write(dir / "response/detail.json", std::string("\x0A\x00") + R"({"detail":[{"msg":"field required"}]})");
+  write(dir / "response/page.html", std::string("\x0D\x02") + "<html><head><title>502 Bad Gateway</title></head></html>");
+  return 0;
+}

@@ -1,0 +1,125 @@
+#pragma once
+// Writers for the encodings stb_image_write does not produce, so each input format the core must
+// read is generated inside its test: PNG at any bit depth and colour type (16-bit, palette,
+// grey, grey+alpha), and multi-frame GIF. Uncompressed on purpose (stored deflate blocks,
+// fixed-width LZW): the decoders under test do the interesting work, not these writers.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dg::test {
+
+using Bytes = std::vector<std::uint8_t>;
+
+namespace detail {
+
+inline std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc = 0) {
+  crc = ~crc;
+  for (std::size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+inline void putBe32(Bytes& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(std::uint8_t(v >> shift));
+}
+
+inline void pngChunk(Bytes& out, const char* type, const Bytes& data) {
+  putBe32(out, static_cast<std::uint32_t>(data.size()));
+  Bytes typed(type, type + 4);
+  typed.insert(typed.end(), data.begin(), data.end());
+  out.insert(out.end(), typed.begin(), typed.end());
+  putBe32(out, crc32(typed.data(), typed.size()));
+}
+
+// zlib stream of stored (uncompressed) deflate blocks.
+inline Bytes zlibStored(const Bytes& raw) {
+  Bytes out{0x78, 0x01};
+  std::size_t at = 0;
+  do {
+    const std::size_t length = std::min<std::size_t>(65535, raw.size() - at);
+    out.push_back(at + length == raw.size() ? 1 : 0);
+    out.push_back(std::uint8_t(length)), out.push_back(std::uint8_t(length >> 8));
+    out.push_back(std::uint8_t(~length)), out.push_back(std::uint8_t(~length >> 8));
+    out.insert(out.end(), raw.begin() + at, raw.begin() + at + length);
+    at += length;
+  } while (at < raw.size());
+  std::uint32_t a = 1, b = 0;
+  for (std::uint8_t byte : raw) a = (a + byte) % 65521, b = (b + a) % 65521;
+  putBe32(out, (b << 16) | a);
+  return out;
+}
+
+}  // namespace detail
+
+enum PngColour : std::uint8_t { kGrey = 0, kRgbColour = 2, kPalette = 3, kGreyAlpha = 4, kRgbaColour = 6 };
+
+// rows: one entry per scanline, samples already packed at bitDepth (big-endian for 16-bit).
+// palette: RGB triples for kPalette; transparency: a tRNS chunk's payload, if any.
+inline Bytes pngOf(int width, int height, PngColour colour, int bitDepth, const std::vector<Bytes>& rows,
+                   const Bytes& palette = {}, const Bytes& transparency = {}) {
+  Bytes out{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  Bytes header;
+  detail::putBe32(header, width);
+  detail::putBe32(header, height);
+  header.insert(header.end(), {std::uint8_t(bitDepth), colour, 0, 0, 0});
+  detail::pngChunk(out, "IHDR", header);
+  if (!palette.empty()) detail::pngChunk(out, "PLTE", palette);
+  if (!transparency.empty()) detail::pngChunk(out, "tRNS", transparency);
+  Bytes raw;
+  for (const Bytes& row : rows) {
+    raw.push_back(0);  // filter: none
+    raw.insert(raw.end(), row.begin(), row.end());
+  }
+  detail::pngChunk(out, "IDAT", detail::zlibStored(raw));
+  detail::pngChunk(out, "IEND", {});
+  return out;
+}
+
+// A GIF89a with a 4-colour global palette and one full-screen frame per entry of `frames`
+// (each width*height palette indices 0-3).
+inline Bytes gifOf(int width, int height, const Bytes& palette12, const std::vector<Bytes>& frames) {
+  Bytes out;
+  for (char c : std::string("GIF89a")) out.push_back(std::uint8_t(c));
+  auto le16 = [&](int v) { out.push_back(std::uint8_t(v)), out.push_back(std::uint8_t(v >> 8)); };
+  le16(width);
+  le16(height);
+  out.insert(out.end(), {0x81, 0, 0});  // global colour table of 2^(1+1) entries
+  out.insert(out.end(), palette12.begin(), palette12.end());
+  for (const Bytes& indices : frames) {
+    out.push_back(0x2C);
+    le16(0), le16(0), le16(width), le16(height);
+    out.push_back(0);  // no local table, not interlaced
+    out.push_back(2);  // LZW minimum code size: codes are 3 bits wide, clear = 4, end = 5
+    // A clear code before every second index keeps the code table from growing, so every code
+    // stays 3 bits wide: valid LZW, just not compressed.
+    Bytes packed;
+    std::uint32_t bits = 0;
+    int count = 0;
+    auto emit = [&](std::uint32_t code) {
+      bits |= code << count;
+      count += 3;
+      while (count >= 8) packed.push_back(std::uint8_t(bits)), bits >>= 8, count -= 8;
+    };
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+      if (i % 2 == 0) emit(4);
+      emit(indices[i]);
+    }
+    emit(5);
+    if (count > 0) packed.push_back(std::uint8_t(bits));
+    for (std::size_t at = 0; at < packed.size(); at += 255) {
+      const std::size_t length = std::min<std::size_t>(255, packed.size() - at);
+      out.push_back(std::uint8_t(length));
+      out.insert(out.end(), packed.begin() + at, packed.begin() + at + length);
+    }
+    out.push_back(0);  // block terminator
+  }
+  out.push_back(0x3B);
+  return out;
+}
+
+}  // namespace dg::test
