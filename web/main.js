@@ -7,15 +7,23 @@ export const DEFAULT_CAPTION_URL =
 export const DEFAULT_GENERATION_URL =
   'https://router.huggingface.co/hf-inference/models/black-forest-labs/FLUX.1-schnell';
 export const DEFAULT_ENDPOINT_STYLE = 'hf-inference';
+// Captioning with a vision-language model goes through the router's OpenAI-compatible chat route;
+// OpenAI-style image generation is offered per provider (together and nscale in 2026).
+export const DEFAULT_CHAT_URL = 'https://router.huggingface.co/v1/chat/completions';
+export const DEFAULT_CHAT_MODEL = 'Qwen/Qwen2.5-VL-3B-Instruct';
+export const DEFAULT_OPENAI_IMAGES_URL = 'https://router.huggingface.co/together/v1/images/generations';
+export const DEFAULT_IMAGE_MODEL = 'black-forest-labs/FLUX.1-schnell';
 
-const ENDPOINT_STYLES = ['hf-inference', 'custom-json'];
-const CAPTION_TIMEOUT_MS = 60_000;
-const GENERATION_TIMEOUT_MS = 120_000;
+const ENDPOINT_STYLES = ['hf-inference', 'custom-json', 'dedicated'];
+// The core sends this prompt when none is set; the page shows it as the field's placeholder.
+const DEFAULT_CHAT_PROMPT = 'Describe this image in one sentence.';
+// Sensible waits for CPU captioning and for busy generation providers (hf-api.md, section 5).
+const DEFAULT_TIMEOUT_S = { caption: 60, generation: 120 };
 // BLIP works at 384 px; 1024 keeps detail while staying far below the routers' body limits.
-const MAX_UPLOAD_SIDE = 1024;
+const DEFAULT_MAX_SIDE = 1024;
 
 const STORAGE_KEYS = {
-  endpoints: 'describe-and-generate.endpoints',
+  settings: 'describe-and-generate.settings',
   token: 'describe-and-generate.token',
 };
 
@@ -146,6 +154,74 @@ function defaultStorage() {
   }
 }
 
+// How each remembered field is read from and written to its element. Numbers are kept as the
+// text the person typed, so a value that is not valid yet survives a reload unchanged.
+const TEXT = {
+  read: (field) => field.value.trim(),
+  write: (field, value) => {
+    field.value = value;
+  },
+  accepts: (value) => typeof value === 'string',
+};
+const FLAG = {
+  read: (field) => field.checked,
+  write: (field, value) => {
+    field.checked = value;
+  },
+  accepts: (value) => typeof value === 'boolean',
+};
+const STYLE = { ...TEXT, accepts: (value) => ENDPOINT_STYLES.includes(value) };
+
+// Keyed by the elements' data-ref names. The token is not among them: it is a secret and is
+// remembered only on request, separately.
+const SETTINGS_FIELDS = {
+  style: STYLE,
+  captionUrl: TEXT,
+  chatCaptioning: FLAG,
+  chatModel: TEXT,
+  chatPrompt: TEXT,
+  captionTimeout: TEXT,
+  maxSide: TEXT,
+  generationUrl: TEXT,
+  openAiImages: FLAG,
+  imageModel: TEXT,
+  generationTimeout: TEXT,
+};
+const OPTION_FIELDS = {
+  negativePrompt: TEXT,
+  steps: TEXT,
+  guidanceScale: TEXT,
+  width: TEXT,
+  height: TEXT,
+  seed: TEXT,
+  randomSeed: FLAG,
+};
+const REMEMBERED_FIELDS = { ...SETTINGS_FIELDS, ...OPTION_FIELDS };
+
+/** The values a first visit starts with; an embedding page may choose its own endpoints. */
+function defaultValues({ captionUrl, generationUrl, endpointStyle }) {
+  return {
+    style: ENDPOINT_STYLES.includes(endpointStyle) ? endpointStyle : DEFAULT_ENDPOINT_STYLE,
+    captionUrl: captionUrl || DEFAULT_CAPTION_URL,
+    chatCaptioning: false,
+    chatModel: DEFAULT_CHAT_MODEL,
+    chatPrompt: '',
+    captionTimeout: String(DEFAULT_TIMEOUT_S.caption),
+    maxSide: String(DEFAULT_MAX_SIDE),
+    generationUrl: generationUrl || DEFAULT_GENERATION_URL,
+    openAiImages: false,
+    imageModel: DEFAULT_IMAGE_MODEL,
+    generationTimeout: String(DEFAULT_TIMEOUT_S.generation),
+    negativePrompt: '',
+    steps: '',
+    guidanceScale: '',
+    width: '',
+    height: '',
+    seed: '',
+    randomSeed: true,
+  };
+}
+
 class SettingsStore {
   #storage;
 
@@ -153,22 +229,23 @@ class SettingsStore {
     this.#storage = storage;
   }
 
-  loadEndpoints() {
+  /** The remembered values that are still valid, over `defaults`. */
+  load(defaults) {
     let saved = {};
     try {
-      saved = JSON.parse(this.#get(STORAGE_KEYS.endpoints) ?? '{}') ?? {};
+      saved = JSON.parse(this.#get(STORAGE_KEYS.settings) ?? '{}') ?? {};
     } catch {
       // A damaged entry is as good as none.
     }
-    return {
-      style: ENDPOINT_STYLES.includes(saved.style) ? saved.style : DEFAULT_ENDPOINT_STYLE,
-      captionUrl: typeof saved.captionUrl === 'string' ? saved.captionUrl : DEFAULT_CAPTION_URL,
-      generationUrl: typeof saved.generationUrl === 'string' ? saved.generationUrl : DEFAULT_GENERATION_URL,
-    };
+    const values = { ...defaults };
+    for (const [name, kind] of Object.entries(REMEMBERED_FIELDS)) {
+      if (kind.accepts(saved[name])) values[name] = saved[name];
+    }
+    return values;
   }
 
-  saveEndpoints(endpoints) {
-    this.#set(STORAGE_KEYS.endpoints, JSON.stringify(endpoints));
+  save(values) {
+    this.#set(STORAGE_KEYS.settings, JSON.stringify(values));
   }
 
   /** The remembered token, or null when the person did not ask to be remembered. */
@@ -212,12 +289,17 @@ class SettingsStore {
 let mountedCount = 0;
 
 // Ids are prefixed per mount so that two apps on one page never share a label target.
+// Elements with the class dg-extra are what compact mode tucks away behind the "Options" toggle.
 function appMarkup(uid) {
   return `
 <div class="dg" tabindex="-1">
   <header class="dg-header">
-    <h1 class="dg-title">Describe &amp; Generate</h1>
-    <p class="dg-tagline">A captioning model describes your photo, then a text-to-image model paints a new picture from that caption.</p>
+    <div class="dg-header-text">
+      <h1 class="dg-title">Describe &amp; Generate</h1>
+      <p class="dg-tagline">A captioning model describes your photo, then a text-to-image model paints a new picture from that caption.</p>
+    </div>
+    <button type="button" class="dg-button dg-button-quiet" aria-expanded="false"
+            aria-controls="${uid}-options ${uid}-settings" data-ref="extrasToggle" hidden>Options</button>
   </header>
 
   <div class="dg-columns">
@@ -249,6 +331,55 @@ function appMarkup(uid) {
                 aria-describedby="${uid}-caption-hint"
                 placeholder="Generate a caption from the photo, or write your own description."></textarea>
       <p class="dg-hint" id="${uid}-caption-hint">Edit it freely: “Generate image” paints whatever it says (Ctrl+Enter).</p>
+
+      <details class="dg-panel dg-extra" id="${uid}-options" data-ref="options">
+        <summary class="dg-panel-summary">Generation options</summary>
+        <div class="dg-panel-body dg-options-body">
+          <p class="dg-hint dg-wide">Empty fields are left to the model’s defaults; only what you set is sent.</p>
+          <div class="dg-field dg-wide">
+            <label class="dg-label" for="${uid}-negative">Negative prompt</label>
+            <input class="dg-input" id="${uid}-negative" type="text" autocomplete="off"
+                   placeholder="What the picture should not show" data-ref="negativePrompt">
+          </div>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-steps">Steps</label>
+            <input class="dg-input" id="${uid}-steps" type="number" inputmode="numeric" min="1" max="200" step="1"
+                   placeholder="default" data-ref="steps">
+          </div>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-guidance">Guidance scale</label>
+            <input class="dg-input" id="${uid}-guidance" type="number" inputmode="decimal" min="0" max="50" step="any"
+                   placeholder="default" data-ref="guidanceScale">
+          </div>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-width">Width</label>
+            <input class="dg-input" id="${uid}-width" type="number" inputmode="numeric" min="64" max="2048" step="1"
+                   placeholder="default" aria-describedby="${uid}-size-warning" data-ref="width">
+          </div>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-height">Height</label>
+            <input class="dg-input" id="${uid}-height" type="number" inputmode="numeric" min="64" max="2048" step="1"
+                   placeholder="default" aria-describedby="${uid}-size-warning" data-ref="height">
+          </div>
+          <p class="dg-warning dg-wide" id="${uid}-size-warning" data-ref="sizeWarning" hidden>
+            Width and height differ: a dedicated endpoint will refuse this size.
+          </p>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-seed">Seed</label>
+            <input class="dg-input" id="${uid}-seed" type="number" inputmode="numeric" min="0" max="4294967295" step="1"
+                   aria-describedby="${uid}-seed-hint" data-ref="seed">
+          </div>
+          <div class="dg-field dg-field-check">
+            <label class="dg-check">
+              <input type="checkbox" data-ref="randomSeed"> Random seed
+            </label>
+          </div>
+          <p class="dg-hint dg-wide" id="${uid}-seed-hint">
+            A random seed paints a new picture every time and is shown with it; untick “Random seed” to repeat that picture.
+          </p>
+        </div>
+      </details>
+
       <div class="dg-actions">
         <button type="button" class="dg-button" data-ref="generateButton">Generate image</button>
       </div>
@@ -256,57 +387,131 @@ function appMarkup(uid) {
         <img class="dg-output-image" data-ref="outputImage" alt="" hidden>
         <p class="dg-output-placeholder" data-ref="outputPlaceholder">The new picture will appear here.</p>
       </div>
-      <a class="dg-button dg-download" data-ref="download" hidden>Download image</a>
+      <div class="dg-result-meta">
+        <a class="dg-button dg-download" data-ref="download" hidden>Download image</a>
+        <p class="dg-seed-info" data-ref="seedInfo" hidden></p>
+      </div>
     </section>
   </div>
 
   <div class="dg-feedback">
     <div class="dg-activity">
       <p class="dg-status" role="status" data-ref="status"></p>
-      <progress class="dg-progress" max="1" aria-label="Progress" data-ref="progress" hidden></progress>
+      <progress class="dg-progress" aria-label="Model loading" data-ref="progress" hidden></progress>
       <button type="button" class="dg-button dg-button-quiet" data-ref="cancelButton" hidden>Cancel</button>
     </div>
     <div class="dg-alert" role="alert" data-ref="alert"></div>
   </div>
 
-  <details class="dg-settings" data-ref="settings">
-    <summary class="dg-settings-summary">Settings</summary>
-    <form class="dg-settings-body" data-ref="settingsForm">
-      <div class="dg-field">
-        <label class="dg-label" for="${uid}-token">Hugging Face token</label>
-        <input class="dg-input" id="${uid}-token" type="password" autocomplete="off" spellcheck="false"
-               autocapitalize="off" placeholder="hf_…" aria-describedby="${uid}-token-hint" data-ref="token">
-        <p class="dg-hint" id="${uid}-token-hint">
-          Create one at <a href="https://huggingface.co/settings/tokens" target="_blank" rel="noopener noreferrer">huggingface.co/settings/tokens</a>
-          with the “Inference Providers” permission. It stays in this tab unless you tick the box below.
-        </p>
-        <label class="dg-check">
-          <input type="checkbox" data-ref="remember"> Remember on this device
-        </label>
-      </div>
-      <div class="dg-field">
-        <label class="dg-label" for="${uid}-style">Endpoint style</label>
-        <select class="dg-input" id="${uid}-style" data-ref="style" aria-describedby="${uid}-style-hint">
-          <option value="hf-inference">Hugging Face Inference</option>
-          <option value="custom-json">Custom JSON endpoint</option>
-        </select>
-        <p class="dg-hint" id="${uid}-style-hint">
-          Hugging Face Inference sends the photo as image bytes and receives image bytes.
-          A custom JSON endpoint receives <code>{"inputs": "&lt;base64&gt;"}</code> and answers JSON, as in the original lesson.
-        </p>
-      </div>
-      <div class="dg-field">
-        <label class="dg-label" for="${uid}-caption-url">Captioning endpoint</label>
-        <input class="dg-input" id="${uid}-caption-url" type="url" inputmode="url" spellcheck="false"
-               autocomplete="off" data-ref="captionUrl">
-      </div>
-      <div class="dg-field">
-        <label class="dg-label" for="${uid}-generation-url">Generation endpoint</label>
-        <input class="dg-input" id="${uid}-generation-url" type="url" inputmode="url" spellcheck="false"
-               autocomplete="off" data-ref="generationUrl">
-      </div>
-      <div class="dg-actions">
-        <button type="button" class="dg-button dg-button-quiet" data-ref="resetButton">Restore default endpoints</button>
+  <details class="dg-panel dg-settings dg-extra" id="${uid}-settings" data-ref="settings">
+    <summary class="dg-panel-summary">Settings</summary>
+    <form class="dg-panel-body dg-settings-body" data-ref="settingsForm">
+      <fieldset class="dg-group">
+        <legend class="dg-group-title">Connection</legend>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-token">Hugging Face token</label>
+          <input class="dg-input" id="${uid}-token" type="password" autocomplete="off" spellcheck="false"
+                 autocapitalize="off" placeholder="hf_…" aria-describedby="${uid}-token-hint" data-ref="token">
+          <p class="dg-hint" id="${uid}-token-hint">
+            Create one at <a href="https://huggingface.co/settings/tokens" target="_blank" rel="noopener noreferrer">huggingface.co/settings/tokens</a>
+            with the “Inference Providers” permission. It stays in this tab unless you tick the box below.
+          </p>
+          <label class="dg-check">
+            <input type="checkbox" data-ref="remember"> Remember on this device
+          </label>
+        </div>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-style">Endpoint style</label>
+          <select class="dg-input" id="${uid}-style" data-ref="style" aria-describedby="${uid}-style-hint ${uid}-dedicated-note">
+            <option value="hf-inference">Hugging Face Inference</option>
+            <option value="custom-json">Custom JSON endpoint</option>
+            <option value="dedicated">Dedicated Inference Endpoint</option>
+          </select>
+          <p class="dg-hint" id="${uid}-style-hint">
+            Hugging Face Inference sends the photo as image bytes and receives image bytes.
+            A custom JSON endpoint receives <code>{"inputs": "&lt;base64&gt;"}</code> and answers JSON, as in the original lesson.
+            A dedicated Inference Endpoint is your own deployment on huggingface.cloud.
+          </p>
+          <p class="dg-note" id="${uid}-dedicated-note" data-ref="dedicatedNote" hidden>
+            Dedicated endpoints accept only square sizes: keep Width and Height equal in the generation options.
+          </p>
+        </div>
+      </fieldset>
+
+      <fieldset class="dg-group">
+        <legend class="dg-group-title">Captioning</legend>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-caption-url">Captioning endpoint</label>
+          <input class="dg-input" id="${uid}-caption-url" type="url" inputmode="url" spellcheck="false"
+                 autocomplete="off" data-ref="captionUrl">
+        </div>
+        <div class="dg-field">
+          <label class="dg-check">
+            <input type="checkbox" aria-describedby="${uid}-chat-hint" data-ref="chatCaptioning"> Chat model captioning
+          </label>
+          <p class="dg-hint" id="${uid}-chat-hint">
+            Ask a vision-language model through an OpenAI-compatible <code>/v1/chat/completions</code> endpoint
+            instead of an image-to-text model.
+          </p>
+        </div>
+        <div class="dg-subfields" data-ref="chatFields" hidden>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-chat-model">Chat model</label>
+            <input class="dg-input" id="${uid}-chat-model" type="text" spellcheck="false" autocomplete="off"
+                   data-ref="chatModel">
+          </div>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-chat-prompt">Chat prompt</label>
+            <input class="dg-input" id="${uid}-chat-prompt" type="text" autocomplete="off"
+                   placeholder="${DEFAULT_CHAT_PROMPT}" data-ref="chatPrompt">
+          </div>
+        </div>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-caption-timeout">Captioning timeout (s)</label>
+          <input class="dg-input" id="${uid}-caption-timeout" type="number" inputmode="numeric" min="1" max="3600"
+                 step="1" placeholder="${DEFAULT_TIMEOUT_S.caption}" data-ref="captionTimeout">
+        </div>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-max-side">Longest side (px)</label>
+          <input class="dg-input" id="${uid}-max-side" type="number" inputmode="numeric" min="64" max="4096" step="1"
+                 placeholder="${DEFAULT_MAX_SIDE}" aria-describedby="${uid}-max-side-hint" data-ref="maxSide">
+          <p class="dg-hint" id="${uid}-max-side-hint">
+            Photos are scaled down to this size before upload. Lower it if an endpoint says the upload is too large.
+          </p>
+        </div>
+      </fieldset>
+
+      <fieldset class="dg-group">
+        <legend class="dg-group-title">Generation</legend>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-generation-url">Generation endpoint</label>
+          <input class="dg-input" id="${uid}-generation-url" type="url" inputmode="url" spellcheck="false"
+                 autocomplete="off" data-ref="generationUrl">
+        </div>
+        <div class="dg-field">
+          <label class="dg-check">
+            <input type="checkbox" aria-describedby="${uid}-openai-hint" data-ref="openAiImages"> OpenAI-style image generation
+          </label>
+          <p class="dg-hint" id="${uid}-openai-hint">
+            For providers’ <code>/v1/images/generations</code> routes, which answer <code>{"data": [...]}</code>.
+          </p>
+        </div>
+        <div class="dg-subfields" data-ref="imageFields" hidden>
+          <div class="dg-field">
+            <label class="dg-label" for="${uid}-image-model">Image model</label>
+            <input class="dg-input" id="${uid}-image-model" type="text" spellcheck="false" autocomplete="off"
+                   data-ref="imageModel">
+          </div>
+        </div>
+        <div class="dg-field">
+          <label class="dg-label" for="${uid}-generation-timeout">Generation timeout (s)</label>
+          <input class="dg-input" id="${uid}-generation-timeout" type="number" inputmode="numeric" min="1" max="3600"
+                 step="1" placeholder="${DEFAULT_TIMEOUT_S.generation}" data-ref="generationTimeout">
+        </div>
+      </fieldset>
+
+      <div class="dg-actions dg-wide">
+        <button type="button" class="dg-button dg-button-quiet" data-ref="resetButton">Restore default settings</button>
       </div>
     </form>
   </details>
@@ -354,15 +559,29 @@ function carriesFiles(dataTransfer) {
   return Array.from(dataTransfer?.types ?? []).includes('Files');
 }
 
-// The worker reports either a ready-made message or, before a retry, what went wrong and how long
-// it waits; the second shape is turned into a sentence here.
-function describeProgress({ message, failedAttempt, maxAttempts, waitMs, modelLoading, reason }) {
-  if (message) return message;
-  if (!failedAttempt) return '';
-  const cause = modelLoading ? 'The model is loading' : (reason || 'The server did not answer').replace(/[.!]\s*$/, '');
-  const seconds = Math.max(1, Math.round((Number(waitMs) || 0) / 1000));
-  const attempt = maxAttempts ? ` (attempt ${failedAttempt + 1} of ${maxAttempts})` : '';
-  return `${cause}; trying again in ${seconds} s${attempt}…`;
+function labelOf(field) {
+  return field.labels?.[0]?.textContent.trim() ?? field.name;
+}
+
+/** A fresh seed for every picture (0 to 2^32 - 1, the range the endpoints accept). */
+function randomSeed() {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+// Only tests and demos shrink the retry waits; anything unreadable leaves the real waits alone.
+function retryDelayScaleFrom(value) {
+  if (value === undefined || value === null || value === '') return null;
+  const scale = Number(value);
+  return Number.isFinite(scale) ? Math.min(1, Math.max(0, scale)) : null;
+}
+
+// What went wrong before a retry, as a short clause. A failure message's first sentence is its
+// summary ("The server had a problem (HTTP 502)."); the advice after it does not apply while the
+// app is already trying again by itself.
+function retryCause({ modelLoading, reason }) {
+  if (modelLoading) return 'The model is loading';
+  const summary = String(reason ?? '').trim().split(/(?<=[.!?])\s/)[0];
+  return (summary || 'The endpoint did not answer').replace(/[.!?]\s*$/, '');
 }
 
 // The token must never be shown, even if some layer echoed it back inside an error message.
@@ -378,17 +597,29 @@ class DescribeAndGenerateApp {
   #refs;
   #client;
   #settings;
+  #defaults;
+  #retryDelayScale;
+  #compact;
   #destroyed = false;
   #busy = false;
   #runningRequestId = 0;
+  #activity = ''; // what the running request is doing, shown again once a retry wait is over
+  #retryWait = null; // the countdown shown while the core waits before trying again
+  #sourceFile = null; // kept so that the photo can be prepared again at another size
   #prepared = null; // the latest successfully prepared upload: what "Generate caption" sends
+  #lastSeed = null; // the seed of the picture on screen
   #previewUrl = '';
   #outputUrl = '';
 
   constructor(container, options) {
     mountedCount += 1;
     this.#refs = buildDom(container, `dg${mountedCount}`);
+    this.#defaults = defaultValues(options);
+    this.#retryDelayScale = retryDelayScaleFrom(options.retryDelayScale);
+    this.#compact = Boolean(options.compact);
     this.#settings = new SettingsStore(options.storage === undefined ? defaultStorage() : options.storage);
+    this.#refs.root.classList.toggle('dg-compact', this.#compact);
+    this.#refs.extrasToggle.hidden = !this.#compact;
     this.#restoreSettings();
     this.#wireEvents();
     this.#setStatus('Loading the image engine…');
@@ -398,6 +629,7 @@ class DescribeAndGenerateApp {
   destroy() {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#stopRetryWait();
     this.#client?.terminate();
     if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
     if (this.#outputUrl) URL.revokeObjectURL(this.#outputUrl);
@@ -424,16 +656,14 @@ class DescribeAndGenerateApp {
   }
 
   #restoreSettings() {
-    const { style, captionUrl, generationUrl } = this.#settings.loadEndpoints();
     const refs = this.#refs;
-    refs.style.value = style;
-    refs.captionUrl.value = captionUrl;
-    refs.generationUrl.value = generationUrl;
+    this.#writeFields(this.#settings.load(this.#defaults), REMEMBERED_FIELDS);
     const rememberedToken = this.#settings.loadToken();
     refs.remember.checked = rememberedToken !== null;
     refs.token.value = rememberedToken ?? '';
     // Someone without a token has to visit the settings first anyway.
     refs.settings.open = !refs.token.value;
+    this.#updateDependentFields();
   }
 
   #wireEvents() {
@@ -442,7 +672,8 @@ class DescribeAndGenerateApp {
     refs.generateButton.addEventListener('click', () => this.#generateImage());
     refs.bothButton.addEventListener('click', () => this.#captionAndGenerate());
     refs.cancelButton.addEventListener('click', () => this.#cancelRunningRequest());
-    refs.resetButton.addEventListener('click', () => this.#restoreDefaultEndpoints());
+    refs.resetButton.addEventListener('click', () => this.#restoreDefaultSettings());
+    refs.extrasToggle.addEventListener('click', () => this.#showExtras(!refs.root.classList.contains('dg-extras-shown')));
     // The settings are a form only so that password managers and browsers treat the token
     // field properly; pressing Enter in it must not reload the page.
     refs.settingsForm.addEventListener('submit', (event) => event.preventDefault());
@@ -474,9 +705,14 @@ class DescribeAndGenerateApp {
 
     refs.token.addEventListener('input', () => this.#saveToken());
     refs.remember.addEventListener('change', () => this.#saveToken());
-    for (const field of [refs.style, refs.captionUrl, refs.generationUrl]) {
-      field.addEventListener('input', () => this.#saveEndpoints());
-    }
+    // One listener for every remembered field: checkboxes and selects fire 'input' too.
+    refs.root.addEventListener('input', (event) => {
+      const name = event.target.dataset?.ref;
+      if (!Object.hasOwn(REMEMBERED_FIELDS, name)) return;
+      this.#settingChanged(name);
+      this.#saveSettings();
+      this.#updateDependentFields();
+    });
   }
 
   // Files dropped anywhere in the app count, so a near miss never navigates away from the page.
@@ -502,62 +738,154 @@ class DescribeAndGenerateApp {
 
   /* --- settings -------------------------------------------------------------------------- */
 
+  #readFields(fields) {
+    return Object.fromEntries(Object.entries(fields).map(([name, kind]) => [name, kind.read(this.#refs[name])]));
+  }
+
+  #writeFields(values, fields) {
+    for (const [name, kind] of Object.entries(fields)) kind.write(this.#refs[name], values[name]);
+  }
+
+  #saveSettings() {
+    this.#settings.save(this.#readFields(REMEMBERED_FIELDS));
+  }
+
   #saveToken() {
     if (this.#refs.remember.checked) this.#settings.rememberToken(this.#refs.token.value);
     else this.#settings.forgetToken();
   }
 
-  #saveEndpoints() {
-    this.#settings.saveEndpoints({
-      style: this.#refs.style.value,
-      captionUrl: this.#refs.captionUrl.value.trim(),
-      generationUrl: this.#refs.generationUrl.value.trim(),
-    });
+  #restoreDefaultSettings() {
+    this.#writeFields(this.#defaults, SETTINGS_FIELDS);
+    this.#saveSettings();
+    this.#updateDependentFields();
   }
 
-  #restoreDefaultEndpoints() {
-    this.#refs.style.value = DEFAULT_ENDPOINT_STYLE;
-    this.#refs.captionUrl.value = DEFAULT_CAPTION_URL;
-    this.#refs.generationUrl.value = DEFAULT_GENERATION_URL;
-    this.#saveEndpoints();
+  #settingChanged(name) {
+    const refs = this.#refs;
+    if (name === 'chatCaptioning') {
+      offerDefaultUrl(refs.captionUrl, [this.#defaults.captionUrl, DEFAULT_CHAT_URL], refs.chatCaptioning.checked);
+    } else if (name === 'openAiImages') {
+      offerDefaultUrl(refs.generationUrl, [this.#defaults.generationUrl, DEFAULT_OPENAI_IMAGES_URL], refs.openAiImages.checked);
+    } else if (name === 'randomSeed' && !refs.randomSeed.checked && this.#lastSeed !== null) {
+      // Unticking means "keep this picture's seed": hand it over so the next picture repeats it.
+      refs.seed.value = String(this.#lastSeed);
+    }
   }
 
-  /** The endpoint the worker should call, or an error message naming the setting to fix. */
+  // Shows only the fields and warnings that apply to the current choices.
+  #updateDependentFields() {
+    const refs = this.#refs;
+    refs.chatFields.hidden = !refs.chatCaptioning.checked;
+    refs.imageFields.hidden = !refs.openAiImages.checked;
+    const dedicated = this.#styleFor('generation') === 'dedicated';
+    refs.dedicatedNote.hidden = !dedicated;
+    const [width, height] = [refs.width.value.trim(), refs.height.value.trim()];
+    refs.sizeWarning.hidden = !(dedicated && width && height && Number(width) !== Number(height));
+    refs.seed.disabled = refs.randomSeed.checked;
+    refs.seed.placeholder = refs.randomSeed.checked ? 'random for each picture' : 'none';
+  }
+
+  /** The request style the core should use: the chosen API, else the endpoint style. */
+  #styleFor(kind) {
+    const refs = this.#refs;
+    if (kind === 'caption' && refs.chatCaptioning.checked) return 'chat';
+    if (kind === 'generation' && refs.openAiImages.checked) return 'openai-images';
+    return refs.style.value;
+  }
+
+  // An empty number field means "not set"; whatever the browser itself flags in a field (not a
+  // number, out of range) is named back to the person.
+  #readNumber(field) {
+    if (!field.checkValidity()) {
+      return { problem: `Check “${labelOf(field)}”: ${field.validationMessage}`, field };
+    }
+    return { value: field.value.trim() === '' ? undefined : field.valueAsNumber };
+  }
+
+  /** The endpoint the worker should call, or a problem naming the setting to fix. */
   #endpointFor(kind) {
+    const refs = this.#refs;
     const isCaption = kind === 'caption';
-    const urlField = isCaption ? this.#refs.captionUrl : this.#refs.generationUrl;
+    const urlField = isCaption ? refs.captionUrl : refs.generationUrl;
     const url = urlField.value.trim();
-    const token = this.#refs.token.value.trim();
+    const token = refs.token.value.trim();
     if (!url) {
       return { problem: `Enter a ${isCaption ? 'captioning' : 'generation'} endpoint in Settings.`, field: urlField };
     }
     if (!token && isHuggingFaceHost(url)) {
-      return { problem: 'Enter your Hugging Face token in Settings first.', field: this.#refs.token };
+      return { problem: 'Enter your Hugging Face token in Settings first.', field: refs.token };
     }
-    return {
-      endpoint: {
-        style: this.#refs.style.value,
-        url,
-        token,
-        timeoutMs: isCaption ? CAPTION_TIMEOUT_MS : GENERATION_TIMEOUT_MS,
-      },
+    const timeout = this.#readNumber(isCaption ? refs.captionTimeout : refs.generationTimeout);
+    if (timeout.problem) return timeout;
+
+    const style = this.#styleFor(kind);
+    const endpoint = { style, url, token, timeoutMs: (timeout.value ?? DEFAULT_TIMEOUT_S[kind]) * 1000 };
+    if (style === 'chat' || style === 'openai-images') {
+      const modelField = style === 'chat' ? refs.chatModel : refs.imageModel;
+      endpoint.model = modelField.value.trim();
+      if (!endpoint.model) return { problem: `Enter the “${labelOf(modelField)}” in Settings.`, field: modelField };
+    }
+    if (style === 'chat' && refs.chatPrompt.value.trim()) endpoint.prompt = refs.chatPrompt.value.trim();
+    if (this.#retryDelayScale !== null) endpoint.retry = { delayScale: this.#retryDelayScale };
+    return { endpoint };
+  }
+
+  /** The longest side uploads are scaled to, or a problem naming the field. */
+  #uploadSide() {
+    const side = this.#readNumber(this.#refs.maxSide);
+    return side.problem ? side : { value: side.value ?? DEFAULT_MAX_SIDE };
+  }
+
+  /** The generation parameters the person set, with a fresh seed when "Random seed" is ticked. */
+  #generationParameters() {
+    const refs = this.#refs;
+    const parameters = {};
+    const negativePrompt = refs.negativePrompt.value.trim();
+    if (negativePrompt) parameters.negative_prompt = negativePrompt;
+    const numbers = {
+      num_inference_steps: refs.steps,
+      guidance_scale: refs.guidanceScale,
+      width: refs.width,
+      height: refs.height,
+      // The Seed field is disabled (and ignored) while "Random seed" is ticked.
+      ...(refs.randomSeed.checked ? {} : { seed: refs.seed }),
     };
+    for (const [key, field] of Object.entries(numbers)) {
+      const number = this.#readNumber(field);
+      if (number.problem) return number;
+      if (number.value !== undefined) parameters[key] = number.value;
+    }
+    if (refs.randomSeed.checked) parameters.seed = randomSeed();
+    return { parameters };
   }
 
   #pointAtSetting(problem, field) {
     this.#showAlert(problem);
-    this.#refs.settings.open = true;
+    this.#showExtras(true);
+    const panel = field.closest('details');
+    if (panel) panel.open = true;
     field.focus();
+  }
+
+  // Compact mode hides the options and settings until asked; elsewhere they are always there.
+  #showExtras(shown) {
+    if (!this.#compact) return;
+    this.#refs.root.classList.toggle('dg-extras-shown', shown);
+    this.#refs.extrasToggle.setAttribute('aria-expanded', String(shown));
   }
 
   /* --- the three flows ------------------------------------------------------------------- */
 
+  // Every setting is checked before the first request: failing halfway would waste a request.
   #generateCaption() {
     if (!this.#checkImageChosen()) return;
+    const side = this.#uploadSide();
+    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
     const caption = this.#endpointFor('caption');
     if (caption.problem) return this.#pointAtSetting(caption.problem, caption.field);
     this.#runTask(this.#refs.captionButton, async () => {
-      await this.#describe(caption.endpoint);
+      await this.#describe(caption.endpoint, side.value);
       this.#setStatus('Caption ready.');
     });
   }
@@ -572,25 +900,30 @@ class DescribeAndGenerateApp {
     }
     const generation = this.#endpointFor('generation');
     if (generation.problem) return this.#pointAtSetting(generation.problem, generation.field);
+    const request = this.#generationParameters();
+    if (request.problem) return this.#pointAtSetting(request.problem, request.field);
     this.#runTask(this.#refs.generateButton, async () => {
-      await this.#paint(prompt, generation.endpoint);
+      await this.#paint(prompt, generation.endpoint, request.parameters);
       this.#setStatus('Picture ready.');
     });
   }
 
   #captionAndGenerate() {
     if (!this.#checkImageChosen()) return;
-    // Both settings are checked up front: failing after the caption would waste a request.
+    const side = this.#uploadSide();
+    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
     const caption = this.#endpointFor('caption');
     if (caption.problem) return this.#pointAtSetting(caption.problem, caption.field);
     const generation = this.#endpointFor('generation');
     if (generation.problem) return this.#pointAtSetting(generation.problem, generation.field);
+    const request = this.#generationParameters();
+    if (request.problem) return this.#pointAtSetting(request.problem, request.field);
     this.#runTask(this.#refs.bothButton, async () => {
-      const text = await this.#describe(caption.endpoint);
+      const text = await this.#describe(caption.endpoint, side.value);
       if (!text.trim()) {
         throw new WorkerError({ code: 'empty-caption', message: 'The captioning model returned an empty caption.' });
       }
-      await this.#paint(text.trim(), generation.endpoint);
+      await this.#paint(text.trim(), generation.endpoint, request.parameters);
       this.#setStatus('Caption and picture ready.');
     });
   }
@@ -602,7 +935,12 @@ class DescribeAndGenerateApp {
     return false;
   }
 
-  async #describe(endpoint) {
+  async #describe(endpoint, maxSide) {
+    // The longest side changed since the photo was chosen (say, after a 413): prepare it again.
+    if (this.#prepared.maxSide !== maxSide) {
+      this.#setStatus('Preparing the image…');
+      this.#acceptPreparedImage(await this.#prepare(this.#sourceFile, maxSide), this.#sourceFile);
+    }
     const upload = { bytes: this.#prepared.bytes.slice(0), contentType: this.#prepared.contentType };
     const result = await this.#send('caption', { upload, endpoint }, {
       transfer: [upload.bytes],
@@ -612,11 +950,11 @@ class DescribeAndGenerateApp {
     return result.caption;
   }
 
-  async #paint(prompt, endpoint) {
-    const result = await this.#send('generate', { prompt, endpoint, parameters: {} }, {
+  async #paint(prompt, endpoint, parameters) {
+    const result = await this.#send('generate', { prompt, endpoint, parameters }, {
       status: 'Painting the picture…',
     });
-    await this.#showGeneratedImage(result.bytes, result.mimeType, prompt);
+    await this.#showGeneratedImage(result.bytes, result.mimeType, { prompt, seed: parameters.seed });
   }
 
   /* --- choosing an image ----------------------------------------------------------------- */
@@ -626,23 +964,31 @@ class DescribeAndGenerateApp {
       this.#setStatus('Please wait for the current request to finish before choosing another image.');
       return;
     }
+    const side = this.#uploadSide();
+    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
     this.#runTask(null, async () => {
       this.#setStatus('Preparing the image…');
-      // arrayBuffer() reads a fresh copy each time, so transferring it leaves the File intact.
-      const bytes = await file.arrayBuffer();
-      const prepared = await this.#client.request(
-        'prepare',
-        { bytes, maxSide: MAX_UPLOAD_SIDE, format: 'jpeg' },
-        { transfer: [bytes] },
-      ).promise;
-      this.#acceptPreparedImage(prepared, file.name);
+      this.#acceptPreparedImage(await this.#prepare(file, side.value), file);
+      this.#setStatus('Image ready.');
     });
   }
 
+  async #prepare(file, maxSide) {
+    // arrayBuffer() reads a fresh copy each time, so transferring it leaves the File intact.
+    const bytes = await file.arrayBuffer();
+    const prepared = await this.#client.request(
+      'prepare',
+      { bytes, maxSide, format: 'jpeg' },
+      { transfer: [bytes] },
+    ).promise;
+    return { ...prepared, maxSide };
+  }
+
   // Only a successful preparation replaces the previous image: a bad file loses nothing.
-  #acceptPreparedImage(prepared, fileName) {
+  #acceptPreparedImage(prepared, file) {
     const { preview, dropHint, imageInfo } = this.#refs;
     this.#prepared = prepared;
+    this.#sourceFile = file;
     if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
     // The preview shows the prepared upload: upright and exactly what the model will see.
     this.#previewUrl = URL.createObjectURL(new Blob([prepared.bytes], { type: prepared.contentType }));
@@ -652,13 +998,12 @@ class DescribeAndGenerateApp {
 
     const source = `${prepared.sourceWidth} × ${prepared.sourceHeight}`;
     const sent = `${prepared.width} × ${prepared.height}`;
-    imageInfo.textContent = source === sent ? `${fileName} · ${source}` : `${fileName} · ${source}, sent as ${sent}`;
-    this.#setStatus('Image ready.');
+    imageInfo.textContent = source === sent ? `${file.name} · ${source}` : `${file.name} · ${source}, sent as ${sent}`;
   }
 
   /* --- showing the result ---------------------------------------------------------------- */
 
-  async #showGeneratedImage(bytes, mimeType, prompt) {
+  async #showGeneratedImage(bytes, mimeType, { prompt, seed }) {
     const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
     // Decode first, so that an undisplayable answer does not replace the previous picture.
     try {
@@ -672,7 +1017,7 @@ class DescribeAndGenerateApp {
         message: `The generation endpoint answered with an image this browser cannot display (${mimeType || 'unknown type'}).`,
       });
     }
-    const { outputImage, outputPlaceholder, download } = this.#refs;
+    const { outputImage, outputPlaceholder, download, seedInfo } = this.#refs;
     if (this.#outputUrl) URL.revokeObjectURL(this.#outputUrl);
     this.#outputUrl = url;
     outputImage.src = url;
@@ -682,16 +1027,21 @@ class DescribeAndGenerateApp {
     download.href = url;
     download.download = downloadNameFor(mimeType);
     download.hidden = false;
+    // The seed is what it takes to paint this picture again.
+    this.#lastSeed = seed ?? null;
+    seedInfo.textContent = seed === undefined ? '' : `Seed: ${seed}`;
+    seedInfo.hidden = seed === undefined;
   }
 
   /* --- running requests ------------------------------------------------------------------ */
 
   /** Sends one request to the worker, showing its progress and allowing it to be cancelled. */
   async #send(type, payload, { transfer = [], status }) {
+    this.#activity = status;
     this.#setStatus(status);
     const { id, promise } = this.#client.request(type, payload, {
       transfer,
-      onProgress: (progress) => this.#showProgress(progress),
+      onProgress: (notice) => this.#showRetryWait(notice),
     });
     this.#runningRequestId = id;
     this.#refs.cancelButton.hidden = false;
@@ -702,7 +1052,7 @@ class DescribeAndGenerateApp {
     } finally {
       this.#runningRequestId = 0;
       this.#refs.cancelButton.hidden = true;
-      this.#showProgress(null);
+      this.#stopRetryWait();
     }
   }
 
@@ -735,7 +1085,43 @@ class DescribeAndGenerateApp {
   #cancelRunningRequest() {
     if (!this.#runningRequestId) return;
     this.#client.cancel(this.#runningRequestId);
+    this.#stopRetryWait();
     this.#setStatus('Cancelling…');
+  }
+
+  /* --- waiting before a retry ------------------------------------------------------------ */
+
+  // The core waits, then tries again by itself; meanwhile the person sees why, for how long, and
+  // (for a model that is loading) a bar filling up toward the model's own estimate.
+  #showRetryWait({ failedAttempt, maxAttempts, waitMs, modelLoading, reason }) {
+    this.#stopRetryWait();
+    const bar = this.#refs.progress;
+    const total = Math.max(0, Number(waitMs) || 0);
+    const endsAt = performance.now() + total;
+    const cause = redact(retryCause({ modelLoading, reason }), this.#refs.token.value.trim());
+    const attempt = `attempt ${failedAttempt + 1} of ${maxAttempts}`;
+    bar.max = Math.max(total, 1);
+    bar.value = 0;
+    bar.hidden = !modelLoading;
+
+    const tick = () => {
+      const left = endsAt - performance.now();
+      if (left <= 0) {
+        this.#stopRetryWait();
+        this.#setStatus(`${this.#activity} (${attempt})`);
+        return;
+      }
+      bar.value = total - left;
+      this.#setStatus(`${cause} — trying again in ${Math.ceil(left / 1000)} s (${attempt}).`);
+    };
+    this.#retryWait = setInterval(tick, 250);
+    tick();
+  }
+
+  #stopRetryWait() {
+    clearInterval(this.#retryWait);
+    this.#retryWait = null;
+    this.#refs.progress.hidden = true;
   }
 
   /* --- status and errors ----------------------------------------------------------------- */
@@ -750,19 +1136,6 @@ class DescribeAndGenerateApp {
     this.#refs.status.title = requestId ? `Request id: ${requestId}` : '';
   }
 
-  #showProgress(progress) {
-    const bar = this.#refs.progress;
-    const message = progress && describeProgress(progress);
-    if (message) this.#setStatus(message);
-    const fraction = progress?.fraction;
-    if (typeof fraction === 'number' && fraction >= 0 && fraction <= 1) {
-      bar.value = fraction;
-      bar.hidden = false;
-    } else {
-      bar.hidden = true;
-    }
-  }
-
   #reportFailure(error) {
     if (error?.code === 'cancelled') {
       this.#setStatus('Cancelled.');
@@ -774,8 +1147,9 @@ class DescribeAndGenerateApp {
 
   #describeFailure(error) {
     if (error?.engineDown) return this.#engineFailureText(error);
-    const lines = [error?.message || String(error)];
-    if (error?.status) lines.push(`HTTP status: ${error.status}`);
+    const message = error?.message || String(error);
+    const lines = [message];
+    if (error?.status && !message.includes(`HTTP ${error.status}`)) lines.push(`HTTP ${error.status}`);
     if (error?.requestId) lines.push(`Request id: ${error.requestId}`);
     return redact(lines.join('\n'), this.#refs.token.value.trim());
   }
@@ -799,6 +1173,13 @@ class DescribeAndGenerateApp {
   }
 }
 
+// Switching API swaps one default address for the other, but never replaces an address the
+// person typed themselves.
+function offerDefaultUrl(field, [endpointDefault, apiDefault], apiChosen) {
+  const [from, to] = apiChosen ? [endpointDefault, apiDefault] : [apiDefault, endpointDefault];
+  if (field.value.trim() === from) field.value = to;
+}
+
 // Stands in for a Worker that could not even be constructed: it reports the reason the way a
 // real worker reports a failed start, so the client needs no special case.
 class UnavailableWorker extends EventTarget {
@@ -816,9 +1197,18 @@ class UnavailableWorker extends EventTarget {
 /**
  * Builds the whole app inside `container`.
  * @param {HTMLElement} container
- * @param {{ workerUrl?: string | URL, storage?: Storage | null }} [options]
+ * @param {{
+ *   workerUrl?: string | URL, storage?: Storage | null, captionUrl?: string, generationUrl?: string,
+ *   endpointStyle?: 'hf-inference' | 'custom-json' | 'dedicated', compact?: boolean, language?: string,
+ *   retryDelayScale?: number,
+ * }} [options]
  *   workerUrl: where worker.js lives (default: next to this file);
- *   storage: where remembered settings go (default: localStorage; null remembers nothing).
+ *   storage: where remembered settings go (default: localStorage; null remembers nothing);
+ *   captionUrl, generationUrl, endpointStyle: the defaults for a first visit and for
+ *     "Restore default settings" (what the person chose and the app remembered still wins);
+ *   compact: tucks the generation options and settings away behind an "Options" button;
+ *   language: reserved for translations (the interface is English only for now);
+ *   retryDelayScale: 0..1, multiplies every wait before a retry (tests and demos use 0.01).
  * @returns {{ destroy(): void }}
  */
 export function mountApp(container, options = {}) {

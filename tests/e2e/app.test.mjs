@@ -2,225 +2,47 @@
 // HF-compatible server. Page and server listen on different ports, so every request really goes
 // through CORS. Each test asserts what the person sees and what the server received.
 //
-//   ./scripts/build && node --test tests/e2e/
+//   ./scripts/build && node --test --test-concurrency=1 tests/e2e/
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import process from 'node:process';
-import { fileURLToPath } from 'node:url';
-import { after, before, beforeEach, describe, test } from 'node:test';
-
-import { chromium } from 'playwright-core';
+import { describe, test } from 'node:test';
 
 import { serveStatic } from '../../scripts/serve.mjs';
-import { CAPTION, TEST_CARD, TEST_TOKEN, startHfServer } from '../server/hf-server.mjs';
+import {
+  DIST,
+  SERVER_CAPTION,
+  TEST_TIMEOUT_MS,
+  TOKEN,
+  alertBox,
+  assertAuthorized,
+  assertGeneratedImageShown,
+  captionBox,
+  chooseGoodImage,
+  chooseImage,
+  click,
+  fieldValues,
+  generatedImage,
+  promptOf,
+  showGenerationOptions,
+  showSettings,
+  uploadedPhoto,
+  useHarness,
+  waitForOutcome,
+} from './harness.mjs';
 import {
   ROTATED_CLOCKWISE_LAYOUT,
   STORED_LAYOUT,
   corruptBytes,
-  decodeJpeg,
   quadrantJpeg,
   quadrantsOf,
   withExifOrientation,
 } from './images.mjs';
 
-// E2E_DIST points the tests at another build of the app (default: the release in dist/).
-const DIST = process.env.E2E_DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url));
-const TOKEN = TEST_TOKEN;
-// The server keeps BLIP's trailing space; the person must see the caption trimmed.
-const SERVER_CAPTION = CAPTION.trim();
-const TEST_TIMEOUT_MS = 60_000;
-// Generous: it bounds waits for the page, never a performance expectation.
-const WAIT_MS = 20_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let site;
-let hf;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(path.join(DIST, 'index.html')), `${DIST} has no build: run ./scripts/build first`);
-  site = await serveStatic({ root: DIST });
-  hf = await startHfServer({ delayScale: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await hf?.close();
-  await site?.close();
-});
-
-beforeEach(() => hf.reset());
-
-/* --- helpers ------------------------------------------------------------------------------- */
-
-function endpoint(scenario) {
-  return new URL(`/${scenario}/models/test-model`, hf.url).href;
-}
-
-function postsReceived() {
-  return hf.requests.filter((request) => request.method === 'POST');
-}
-
-/**
- * Opens the app in a fresh browser profile and fills the settings. The test fails at the end if
- * the page threw anything uncaught or ever wrote the token to the console.
- */
-async function openApp(t, { style = 'hf-inference', caption = 'caption-array', generation = 'gen-jpeg', token = TOKEN } = {}) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const pageErrors = [];
-  const consoleLines = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => consoleLines.push(message.text()));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(pageErrors, [], 'the page threw uncaught errors');
-    assert.deepEqual(consoleLines.filter((line) => line.includes(token)), [], 'the token reached the console');
-  });
-
-  await page.goto(site.url);
-  assert.deepEqual(await waitForOutcome(page, 'Ready. Choose a photo to begin.'), {
-    status: 'Ready. Choose a photo to begin.',
-  });
-  await showSettings(page);
-  await page.getByLabel('Hugging Face token', { exact: true }).fill(token);
-  await page.getByLabel('Endpoint style', { exact: true }).selectOption(style);
-  await page.getByLabel('Captioning endpoint', { exact: true }).fill(endpoint(caption));
-  await page.getByLabel('Generation endpoint', { exact: true }).fill(endpoint(generation));
-  return page;
-}
-
-async function showSettings(page) {
-  const tokenField = page.getByLabel('Hugging Face token', { exact: true });
-  if (!(await tokenField.isVisible())) await page.locator('summary', { hasText: 'Settings' }).click();
-}
-
-/**
- * Waits until the status line says `expectedStatus` or an error appears, and returns whichever
- * happened, so that an unexpected error fails with its own text rather than a timeout.
- */
-async function waitForOutcome(page, expectedStatus) {
-  const outcome = await page.waitForFunction(
-    (expected) => {
-      const alert = document.querySelector('[role="alert"]')?.textContent.trim();
-      if (alert) return { alert };
-      const status = document.querySelector('[role="status"]')?.textContent.trim();
-      return status === expected ? { status } : null;
-    },
-    expectedStatus,
-    { timeout: WAIT_MS },
-  );
-  return outcome.jsonValue();
-}
-
-async function chooseImage(page, { name = 'photo.jpg', mimeType = 'image/jpeg', buffer }) {
-  await page.getByLabel('Image', { exact: true }).setInputFiles({ name, mimeType, buffer });
-}
-
-async function chooseGoodImage(page, buffer) {
-  await chooseImage(page, { buffer });
-  assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
-}
-
-async function click(page, buttonName, expectedStatus) {
-  await page.getByRole('button', { name: buttonName, exact: true }).click();
-  return waitForOutcome(page, expectedStatus);
-}
-
-function captionBox(page) {
-  return page.getByLabel('Caption', { exact: true });
-}
-
-function generatedImage(page) {
-  return page.getByRole('region', { name: 'Generated image' }).getByRole('img');
-}
-
-/** Natural size and the colours in the middle of the left and right halves, as displayed. */
-async function inspectDisplayedImage(image) {
-  return image.evaluate((img) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const context = canvas.getContext('2d');
-    context.drawImage(img, 0, 0);
-    const rgbAt = (x, y) => Array.from(context.getImageData(x, y, 1, 1).data.subarray(0, 3));
-    const middle = Math.floor(img.naturalHeight / 2);
-    return {
-      width: img.naturalWidth,
-      height: img.naturalHeight,
-      left: rgbAt(Math.floor(img.naturalWidth / 4), middle),
-      right: rgbAt(Math.floor((img.naturalWidth * 3) / 4), middle),
-    };
-  });
-}
-
-function assertCloseColour(actual, expected, where) {
-  const close = actual.every((channel, i) => Math.abs(channel - expected[i]) <= 40);
-  assert.ok(close, `${where}: expected about rgb(${expected}), saw rgb(${actual})`);
-}
-
-function assertAuthorized(request) {
-  assert.equal(request.headers.authorization, `Bearer ${TOKEN}`);
-  assert.ok(!request.path.includes(TOKEN), 'the token must never appear in a URL');
-}
-
-function mediaType(request) {
-  return (request.headers['content-type'] ?? '').split(';')[0].trim();
-}
-
-/** The photo a captioning request carried, for either endpoint style. */
-function uploadedPhoto(request, style) {
-  if (style === 'hf-inference') {
-    assert.equal(mediaType(request), 'image/jpeg');
-    return decodeJpeg(request.body);
-  }
-  assert.equal(mediaType(request), 'application/json');
-  const { inputs } = JSON.parse(request.body.toString('utf8'));
-  assert.equal(typeof inputs, 'string', 'a custom JSON caption request carries {"inputs": "<base64>"}');
-  return decodeJpeg(Buffer.from(inputs, 'base64'));
-}
-
-function promptOf(request) {
-  assert.equal(mediaType(request), 'application/json');
-  return JSON.parse(request.body.toString('utf8')).inputs;
-}
-
-const OUTPUT_FORMATS = {
-  jpeg: { fileName: 'describe-and-generate.jpg', magic: [0xff, 0xd8, 0xff] },
-  png: { fileName: 'describe-and-generate.png', magic: [0x89, 0x50, 0x4e] },
-};
-
-/** The server's test card is on screen with the prompt as alt text, and offered for download. */
-async function assertGeneratedImageShown(page, { alt, format }) {
-  const image = generatedImage(page);
-  assert.equal(await image.getAttribute('alt'), alt);
-  const shown = await inspectDisplayedImage(image);
-  assert.deepEqual({ width: shown.width, height: shown.height }, { width: TEST_CARD.width, height: TEST_CARD.height });
-  assertCloseColour(shown.left, TEST_CARD.left, 'left half');
-  assertCloseColour(shown.right, TEST_CARD.right, 'right half');
-
-  const download = page.getByRole('link', { name: 'Download image', exact: true });
-  assert.equal(await download.getAttribute('download'), OUTPUT_FORMATS[format].fileName);
-  // The link must hand over the picture itself, not just point somewhere.
-  const downloadedMagic = await download.evaluate(async (link) => {
-    const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
-    return Array.from(bytes.subarray(0, 3));
-  });
-  assert.deepEqual(downloadedMagic, OUTPUT_FORMATS[format].magic);
-}
+const harness = useHarness();
+const endpoint = (scenario) => harness.endpoint(scenario);
+const postsReceived = () => harness.postsReceived();
+const openApp = (t, options) => harness.openApp(t, options);
 
 /* --- the three flows in both endpoint styles ----------------------------------------------- */
 
@@ -314,7 +136,7 @@ describe('failures', { timeout: TEST_TIMEOUT_MS }, () => {
     await page.getByLabel('Hugging Face token', { exact: true }).fill(TOKEN);
     assert.deepEqual(await click(page, 'Generate caption', 'Caption ready.'), { status: 'Caption ready.' });
     assert.equal(await captionBox(page).inputValue(), SERVER_CAPTION);
-    assert.equal(await page.getByRole('alert').textContent(), '');
+    assert.equal(await alertBox(page).textContent(), '');
   });
 
   test('a corrupt upload shows a clear error and loses nothing', async (t) => {
@@ -417,7 +239,7 @@ describe('input and hosting', { timeout: TEST_TIMEOUT_MS }, () => {
   test('the build works when hosted under a sub-path', async (t) => {
     const parent = await serveStatic({ root: path.dirname(path.resolve(DIST)) });
     t.after(() => parent.close());
-    const context = await browser.newContext();
+    const context = await harness.browser.newContext();
     t.after(() => context.close());
     const page = await context.newPage();
 
@@ -451,35 +273,6 @@ describe('input and hosting', { timeout: TEST_TIMEOUT_MS }, () => {
   });
 });
 
-/* --- cancelling --------------------------------------------------------------------------- */
-
-describe('cancelling', { timeout: TEST_TIMEOUT_MS }, () => {
-  let slowServer;
-  // Its 'slow' scenario answers only after minutes, so only a real cancel can end the request.
-  before(async () => {
-    slowServer = await startHfServer({ delayScale: 60 });
-  });
-  after(() => slowServer?.close());
-
-  test('"Cancel" aborts a running request and leaves the page as it was', async (t) => {
-    const page = await openApp(t);
-    await captionBox(page).fill('a lighthouse');
-    await page.getByLabel('Generation endpoint', { exact: true }).fill(new URL('/slow/models/test-model', slowServer.url).href);
-
-    await page.getByRole('button', { name: 'Generate image', exact: true }).click();
-    await slowServer.waitForRequest((request) => request.method === 'POST', WAIT_MS);
-    assert.ok(await page.getByRole('button', { name: 'Generate image', exact: true }).isDisabled());
-    const outcome = await click(page, 'Cancel', 'Cancelled.');
-
-    assert.deepEqual(outcome, { status: 'Cancelled.' });
-    const aborted = await slowServer.waitForRequest((request) => request.method === 'POST' && request.closedEarly, WAIT_MS);
-    assert.equal(aborted.scenario, 'slow');
-    assert.equal(await captionBox(page).inputValue(), 'a lighthouse');
-    assert.ok(await page.getByRole('button', { name: 'Generate image', exact: true }).isEnabled());
-    assert.ok(!(await page.getByRole('button', { name: 'Cancel', exact: true }).isVisible()));
-  });
-});
-
 /* --- settings ------------------------------------------------------------------------------ */
 
 describe('settings', { timeout: TEST_TIMEOUT_MS }, () => {
@@ -506,15 +299,49 @@ describe('settings', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.equal(await page.getByLabel('Hugging Face token', { exact: true }).inputValue(), '');
   });
 
-  test('endpoints and style are remembered across visits', async (t) => {
-    const page = await openApp(t, { style: 'custom-json', caption: 'custom-caption', generation: 'custom-generate' });
+  test('every setting and generation option is remembered across visits, the token is not', async (t) => {
+    const chosen = {
+      'Endpoint style': 'dedicated',
+      'Captioning endpoint': endpoint('custom-caption'),
+      'Chat model captioning': true,
+      'Chat model': 'org/vision-model',
+      'Chat prompt': 'One short sentence, please.',
+      'Captioning timeout (s)': '30',
+      'Longest side (px)': '512',
+      'Generation endpoint': endpoint('custom-generate'),
+      'OpenAI-style image generation': true,
+      'Image model': 'org/image-model',
+      'Generation timeout (s)': '90',
+      'Negative prompt': 'blurry',
+      Steps: '4',
+      'Guidance scale': '3.5',
+      Width: '512',
+      Height: '512',
+      'Random seed': false,
+      Seed: '42',
+    };
+    const page = await openApp(t, { settings: chosen });
+    const before = await fieldValues(page);
 
     await page.reload();
     await showSettings(page);
+    await showGenerationOptions(page);
 
-    assert.equal(await page.getByLabel('Endpoint style', { exact: true }).inputValue(), 'custom-json');
-    assert.equal(await page.getByLabel('Captioning endpoint', { exact: true }).inputValue(), endpoint('custom-caption'));
-    assert.equal(await page.getByLabel('Generation endpoint', { exact: true }).inputValue(), endpoint('custom-generate'));
-    assert.equal(await page.getByLabel('Hugging Face token', { exact: true }).inputValue(), '');
+    assert.deepEqual(await fieldValues(page), { ...before, 'Hugging Face token': '' });
+    for (const [label, value] of Object.entries(chosen)) assert.equal(before[label], value, label);
+  });
+
+  test('"Restore default settings" brings back the defaults and keeps the token', async (t) => {
+    const page = await openApp(t, { settings: { 'Chat model captioning': true, 'Captioning timeout (s)': '5' } });
+
+    await page.getByRole('button', { name: 'Restore default settings', exact: true }).click();
+
+    const values = await fieldValues(page);
+    assert.equal(values['Endpoint style'], 'hf-inference');
+    assert.match(values['Captioning endpoint'], /^https:\/\/router\.huggingface\.co\/hf-inference\/models\//);
+    assert.equal(values['Chat model captioning'], false);
+    assert.equal(values['Captioning timeout (s)'], '60');
+    assert.equal(values['Generation timeout (s)'], '120');
+    assert.equal(values['Hugging Face token'], TOKEN);
   });
 });

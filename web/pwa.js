@@ -1,0 +1,64 @@
+// The standalone page's offline support: registers the service worker (sw.js), says so while the
+// device is offline, and offers a new build once it has been downloaded. Only index.html loads
+// this file; an app embedded in someone else's page never installs a service worker.
+
+const OFFLINE_TEXT = 'You are offline: describing and generating need a connection.';
+const UPDATE_TEXT = 'A new version of Describe & Generate is ready.';
+const UPDATE_BUTTON = 'Update now';
+
+// Live regions are announced only when they change after being in the page, so the offline
+// notice exists from the start and is merely emptied while online. It comes after the app in
+// the document, so the app's own status line stays the first one.
+const offlineNotice = document.createElement('p');
+offlineNotice.className = 'dg-page-notice dg-offline-notice';
+offlineNotice.setAttribute('role', 'status');
+document.body.append(offlineNotice);
+
+function showConnection() {
+  offlineNotice.textContent = navigator.onLine ? '' : OFFLINE_TEXT;
+}
+addEventListener('online', showConnection);
+addEventListener('offline', showConnection);
+showConnection();
+
+/** Shows the update notice; its button activates the waiting build, which then reloads the page. */
+function offerUpdate(waiting) {
+  if (document.querySelector('.dg-update-notice')) return;
+  const notice = document.createElement('div');
+  notice.className = 'dg-page-notice dg-update-notice';
+  notice.setAttribute('role', 'status');
+  const text = document.createElement('span');
+  text.textContent = UPDATE_TEXT;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = UPDATE_BUTTON;
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    // Reloading only after the switch means the page never runs half old, half new.
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    waiting.postMessage({ type: 'skip-waiting' });
+  });
+  notice.append(text, ' ', button);
+  document.body.append(notice);
+}
+
+// A build waiting while another one controls this page is an update; without a controller it is
+// the first install, which takes over on the next visit by itself.
+function watchForUpdates(registration) {
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const installing = registration.installing;
+    installing?.addEventListener('statechange', () => {
+      if (installing.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(installing);
+    });
+  });
+}
+
+// Service workers need a secure context (https or localhost); elsewhere the app simply stays
+// online-only.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker
+    .register(new URL('./sw.js', import.meta.url), { scope: new URL('./', import.meta.url).href })
+    .then(watchForUpdates)
+    .catch((error) => console.warn(`Offline use is unavailable: ${error.message}`));
+}
