@@ -61,6 +61,12 @@ TEST_CASE("the retired legacy host is named, with the router address to use inst
   CHECK_THAT(gone.message, Catch::Contains("router.huggingface.co/hf-inference/models/Salesforce"));
 }
 
+TEST_CASE("a retired-address answer from another host names the model from its URL") {
+  const Error gone = describeFailure(answer(410, "This API is no longer supported, use router.huggingface.co", "text/plain"),
+                                     "http://127.0.0.1:9/legacy-text/models/org/old-model");
+  CHECK_THAT(gone.message, Catch::Contains("https://router.huggingface.co/hf-inference/models/org/old-model."));
+}
+
 TEST_CASE("no answer at all is told apart: offline, timeout, network") {
   HttpResponse none;
   none.failure = TransportFailure::Offline;

@@ -9,13 +9,13 @@ namespace {
 constexpr const char* kLegacyHost = "api-inference.huggingface.co";
 constexpr const char* kRouterBase = "https://router.huggingface.co/hf-inference/models/";
 
-// "https://api-inference.huggingface.co/models/org/name" -> "org/name"; empty when not legacy.
-std::string legacyModelId(const std::string& url) {
-  const auto host = url.find(kLegacyHost);
-  if (host == std::string::npos) return {};
-  const auto models = url.find("/models/", host);
+// "https://host/models/org/name" -> "org/name"; "<model>" when the URL names none.
+std::string modelIdOf(const std::string& url) {
+  const auto models = url.find("/models/");
   return models == std::string::npos ? std::string("<model>") : url.substr(models + 8);
 }
+
+bool isLegacyHost(const std::string& url) { return url.find(kLegacyHost) != std::string::npos; }
 
 std::string withReason(std::string message, const std::string& reason) {
   if (!reason.empty()) message += " The server said: \xE2\x80\x9C" + reason + "\xE2\x80\x9D";
@@ -37,9 +37,9 @@ Error transportFailure(const HttpResponse& response, const std::string& url) {
       break;
   }
   error.code = ErrorCode::Network;
-  if (const std::string model = legacyModelId(url); !model.empty()) {
+  if (isLegacyHost(url)) {
     error.message = "The old api-inference.huggingface.co address is retired and refuses browsers. Use " +
-                    std::string(kRouterBase) + model + " instead.";
+                    std::string(kRouterBase) + modelIdOf(url) + " instead.";
   } else {
     error.message =
         "The endpoint could not be reached. Check the connection and the URL; the server may also refuse "
@@ -88,9 +88,8 @@ Error describeFailure(const HttpResponse& response, const std::string& url) {
       set(ErrorCode::NotFound, "No model was found at this address. Check the endpoint URL or choose another model.");
       break;
     case 410:
-      if (containsIgnoringCase(reason, "router.huggingface.co") || !legacyModelId(url).empty()) {
-        set(ErrorCode::Retired, "This address is retired. Use the router: " + std::string(kRouterBase) +
-                                    (legacyModelId(url).empty() ? "<model>" : legacyModelId(url)) + ".");
+      if (containsIgnoringCase(reason, "router.huggingface.co") || isLegacyHost(url)) {
+        set(ErrorCode::Retired, "This address is retired. Use the router: " + std::string(kRouterBase) + modelIdOf(url) + ".");
       } else {
         set(ErrorCode::Retired, "This model has been retired by the provider. Choose another model.");
       }
