@@ -12,7 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { deflateSync } from 'node:zlib';
+
+import { encodePng } from './png.mjs';
 
 // In the SVG's 16 × 16 units; keep in step with web/icons/icon.svg.
 const BACKGROUND = [0xc2, 0x41, 0x0c];
@@ -68,43 +69,6 @@ function paint(size, { maskable }) {
   return rgba;
 }
 
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-function crc32(bytes) {
-  let c = -1;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-function chunk(type, data) {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-/** An 8-bit RGBA PNG, each row with filter 0 (flat colours compress well without filtering). */
-function encodePng(size, rgba) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 6, 0, 0, 0], 8); // bit depth 8, colour type 6 (RGBA), deflate, filter 0, no interlace
-  const rows = Buffer.alloc(size * (1 + size * 4));
-  for (let y = 0; y < size; y += 1) rgba.copy(rows, y * (1 + size * 4) + 1, y * size * 4, (y + 1) * size * 4);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 const ICONS = [
   { name: 'icon-192.png', size: 192, maskable: false },
   { name: 'icon-512.png', size: 512, maskable: false },
@@ -114,6 +78,6 @@ const ICONS = [
 const out = path.resolve(process.argv[2] ?? 'dist/icons');
 mkdirSync(out, { recursive: true });
 for (const { name, size, maskable } of ICONS) {
-  writeFileSync(path.join(out, name), encodePng(size, paint(size, { maskable })));
+  writeFileSync(path.join(out, name), encodePng(size, size, paint(size, { maskable })));
 }
 console.log(`icons: ${ICONS.map((icon) => icon.name).join(', ')} in ${out}`);

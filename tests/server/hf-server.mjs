@@ -15,8 +15,9 @@ import http from 'node:http';
 import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
+
+import { encodePng as encodeRgbaPng } from '../../scripts/png.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Fixed texts, so tests can assert exact strings.
@@ -49,47 +50,9 @@ function testCardRgba(width, height) {
   return rgba;
 }
 
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-function crc32(bytes) {
-  let c = -1;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-function pngChunk(type, data) {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
 /** Minimal PNG: 8-bit RGB, no interlace, filter type 0 on every row. */
 export function encodePng(width, height, rgba) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type 2 (RGB), deflate, filter 0, no interlace
-  const rows = Buffer.alloc(height * (1 + width * 3));
-  for (let y = 0; y < height; y += 1) {
-    const row = y * (1 + width * 3); // the leading 0 byte of each row is its filter type
-    for (let x = 0; x < width; x += 1) {
-      const from = (y * width + x) * 4;
-      rows.set(rgba.subarray(from, from + 3), row + 1 + x * 3);
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', zlib.deflateSync(rows)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodeRgbaPng(width, height, rgba, { alpha: false });
 }
 
 const imageCache = new Map();
