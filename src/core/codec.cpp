@@ -71,7 +71,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
   if (format == ImageFormat::Unknown) {
     return Result<Image>::failure(ErrorCode::UnsupportedFormat,
                                   "This file is not an image format the app recognises "
-                                  "(JPEG, PNG, GIF or BMP).");
+                                  "(JPEG, PNG, WebP, GIF, BMP; AVIF and HEIC where the browser opens them).");
   }
   if (!coreDecodes(format)) {
     return Result<Image>::failure(ErrorCode::UnsupportedFormat,

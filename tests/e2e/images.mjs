@@ -99,3 +99,17 @@ export function corruptBytes(length) {
   bytes[0] = 0x00; // never FF D8 (JPEG), 89 50 (PNG), "GI" (GIF) or "BM" (BMP) by accident
   return bytes;
 }
+
+// What a viewer shows for STORED_LAYOUT tagged with EXIF orientation 8 ("rotate 90°
+// counter-clockwise"): the stored top row becomes the left column, its right end on top.
+export const ROTATED_COUNTERCLOCKWISE_LAYOUT = {
+  topLeft: 'green',
+  topRight: 'yellow',
+  bottomLeft: 'red',
+  bottomRight: 'blue',
+};
+
+/** The [r, g, b] of each quadrant of `layout`, for pictures drawn elsewhere (a browser canvas). */
+export function quadrantColours(layout = STORED_LAYOUT) {
+  return Object.fromEntries(Object.entries(layout).map(([quadrant, name]) => [quadrant, PALETTE[name]]));
+}

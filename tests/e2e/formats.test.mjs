@@ -1,0 +1,276 @@
+// End-to-end tests for the image formats the core does not decode itself (WebP goes through the
+// browser's decoder and back into the core), for transparency and EXIF orientation on the way to
+// the server, and for the files the app must refuse with a clear reason and without losing the
+// photo already chosen. Like app.test.mjs, each test chooses a file in the page and asserts what
+// the person sees and what the test server received.
+//
+//   ./scripts/build && node --test --test-concurrency=1 tests/e2e/formats.test.mjs
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { encodePng } from '../../scripts/png.mjs';
+import {
+  TEST_TIMEOUT_MS,
+  WAIT_MS,
+  chooseGoodImage,
+  chooseImage,
+  click,
+  previewImage,
+  uploadedPhoto,
+  useHarness,
+  waitForOutcome,
+} from './harness.mjs';
+import {
+  ROTATED_CLOCKWISE_LAYOUT,
+  ROTATED_COUNTERCLOCKWISE_LAYOUT,
+  STORED_LAYOUT,
+  corruptBytes,
+  quadrantColours,
+  quadrantJpeg,
+  quadrantsOf,
+  withExifOrientation,
+} from './images.mjs';
+
+const harness = useHarness();
+const postsReceived = () => harness.postsReceived();
+
+const MAGIC = {
+  'image/webp': (bytes) => bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP',
+  'image/png': (bytes) => bytes.toString('latin1', 1, 4) === 'PNG',
+};
+
+/**
+ * A quadrant picture drawn on a canvas in `page` and encoded by the browser as `type`: Node has no
+ * WebP encoder. The quadrant named by `transparent` is left untouched, i.e. transparent black, so
+ * an upload that dropped the alpha channel would show it black rather than white.
+ */
+async function encodeInBrowser(page, { width, height, type, layout = STORED_LAYOUT, transparent = null }) {
+  const base64 = await page.evaluate(async ({ width, height, type, colours, transparent }) => {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    const [halfWidth, halfHeight] = [width / 2, height / 2];
+    const origins = {
+      topLeft: [0, 0],
+      topRight: [halfWidth, 0],
+      bottomLeft: [0, halfHeight],
+      bottomRight: [halfWidth, halfHeight],
+    };
+    for (const [quadrant, [r, g, b]] of Object.entries(colours)) {
+      if (quadrant === transparent) continue;
+      context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+      context.fillRect(...origins[quadrant], halfWidth, halfHeight);
+    }
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type })).arrayBuffer());
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  }, { width, height, type, colours: quadrantColours(layout), transparent });
+  const bytes = Buffer.from(base64, 'base64');
+  // convertToBlob quietly writes PNG for a type it cannot encode; the test would then not test WebP.
+  assert.ok(MAGIC[type](bytes), `the browser did not encode ${type}`);
+  return bytes;
+}
+
+/** A file that says WebP in its RIFF header but whose VP8 bitstream is noise. */
+function corruptWebp() {
+  const bitstream = corruptBytes(2048);
+  const chunkHeader = Buffer.alloc(8);
+  chunkHeader.write('VP8 ', 0, 'latin1');
+  chunkHeader.writeUInt32LE(bitstream.length, 4);
+  const riffHeader = Buffer.alloc(12);
+  riffHeader.write('RIFF', 0, 'latin1');
+  riffHeader.writeUInt32LE(4 + chunkHeader.length + bitstream.length, 4);
+  riffHeader.write('WEBP', 8, 'latin1');
+  return Buffer.concat([riffHeader, chunkHeader, bitstream]);
+}
+
+/**
+ * A valid 2×2 PNG whose header then claims `width`×`height`. The CRC no longer matches, which
+ * does not matter: the size limit is checked on the header, before anything is decoded.
+ */
+function pngDeclaring(width, height) {
+  const png = encodePng(2, 2, Buffer.alloc(2 * 2 * 4, 255));
+  png.writeUInt32BE(width, 16); // IHDR data starts after the signature (8), length (4) and type (4)
+  png.writeUInt32BE(height, 20);
+  return png;
+}
+
+function rgbAt(image, x, y) {
+  const offset = (y * image.width + x) * 4;
+  return Array.from(image.data.subarray(offset, offset + 3));
+}
+
+function imageInfo(page) {
+  return page.locator('#app .dg-image-info').textContent();
+}
+
+/** Natural size of the preview once it has loaded (it shows the prepared upload). */
+function previewSize(page) {
+  return previewImage(page).evaluate(async (img) => {
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight };
+  });
+}
+
+/** Captions the chosen photo and returns the JPEG the server received, decoded. */
+async function captionedUpload(page) {
+  assert.deepEqual(await click(page, 'Generate caption', 'Caption ready.'), { status: 'Caption ready.' });
+  const posts = postsReceived();
+  assert.ok(posts.length > 0, 'the server received no request');
+  return uploadedPhoto(posts.at(-1), 'hf-inference');
+}
+
+const sizeOf = ({ width, height }) => ({ width, height });
+
+/* --- formats decoded by the browser, transparency, orientation ------------------------------ */
+
+describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
+  test('a WebP photo is decoded by the browser and sent as a downscaled JPEG', async (t) => {
+    const page = await harness.openApp(t);
+    const webp = await encodeInBrowser(page, { width: 1600, height: 1200, type: 'image/webp' });
+
+    await chooseImage(page, { name: 'photo.webp', mimeType: 'image/webp', buffer: webp });
+
+    assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
+    assert.ok(await previewImage(page).isVisible(), 'the preview shows');
+    assert.deepEqual(await previewSize(page), { width: 1024, height: 768 });
+    assert.equal(await imageInfo(page), 'photo.webp · 1600 × 1200, sent as 1024 × 768');
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
+    assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
+  });
+
+  // PNG is decoded by the core, WebP by the browser: both must composite over white.
+  for (const [format, type] of [['PNG', 'image/png'], ['WebP', 'image/webp']]) {
+    test(`a ${format} with transparency arrives with the transparent area white`, async (t) => {
+      const page = await harness.openApp(t);
+      const picture = await encodeInBrowser(page, { width: 640, height: 480, type, transparent: 'bottomRight' });
+
+      await chooseImage(page, { name: `cut-out.${format.toLowerCase()}`, mimeType: type, buffer: picture });
+      assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
+
+      const photo = await captionedUpload(page);
+      assert.deepEqual(sizeOf(photo), { width: 640, height: 480 });
+      const { topLeft, topRight, bottomLeft } = quadrantsOf(photo);
+      assert.deepEqual({ topLeft, topRight, bottomLeft }, { topLeft: 'red', topRight: 'green', bottomLeft: 'blue' });
+      const cutOut = rgbAt(photo, 480, 360);
+      assert.ok(cutOut.every((channel) => channel >= 245), `transparent area: expected white, saw rgb(${cutOut})`);
+    });
+  }
+
+  test('a JPEG tagged with EXIF orientation 8 reaches the server upright', async (t) => {
+    const page = await harness.openApp(t);
+
+    await chooseGoodImage(page, withExifOrientation(quadrantJpeg(1600, 1200), 8));
+
+    assert.deepEqual(await previewSize(page), { width: 768, height: 1024 });
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 768, height: 1024 });
+    assert.deepEqual(quadrantsOf(photo), ROTATED_COUNTERCLOCKWISE_LAYOUT);
+  });
+});
+
+/* --- files that must be refused -------------------------------------------------------------- */
+
+describe('refused files', { timeout: TEST_TIMEOUT_MS }, () => {
+  test('a damaged WebP is named in the error, and the photo chosen before stays', async (t) => {
+    const page = await harness.openApp(t);
+    await chooseGoodImage(page, quadrantJpeg(1600, 1200));
+    const previewBefore = await previewImage(page).getAttribute('src');
+    const infoBefore = await imageInfo(page);
+
+    await chooseImage(page, { name: 'photo.webp', mimeType: 'image/webp', buffer: corruptWebp() });
+    const { alert } = await waitForOutcome(page, 'Image ready.');
+
+    assert.match(alert ?? '', /This WebP image cannot be opened/);
+    assert.ok(await previewImage(page).isVisible(), 'the previous preview stays on screen');
+    assert.equal(await previewImage(page).getAttribute('src'), previewBefore);
+    assert.equal(await imageInfo(page), infoBefore);
+    assert.equal(postsReceived().length, 0, 'a file that cannot be prepared is never sent');
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
+    assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
+  });
+
+  test('a text file named photo.png is refused as not an image, naming the formats accepted', async (t) => {
+    const page = await harness.openApp(t);
+    const text = Buffer.from('Shopping list:\n- milk\n- bread\n', 'utf8');
+
+    await chooseImage(page, { name: 'photo.png', mimeType: 'image/png', buffer: text });
+    const { alert } = await waitForOutcome(page, 'Image ready.');
+
+    assert.match(alert ?? '', /not an image/);
+    for (const format of ['JPEG', 'PNG', 'GIF', 'BMP']) assert.ok(alert.includes(format), `the error names ${format}: ${alert}`);
+    assert.ok(await previewImage(page).isHidden(), 'no preview for a refused file');
+    assert.equal(postsReceived().length, 0);
+  });
+
+  test('a PNG declaring 30000×30000 is refused on its header, and the page stays usable', async (t) => {
+    const page = await harness.openApp(t);
+
+    await chooseImage(page, { name: 'huge.png', mimeType: 'image/png', buffer: pngDeclaring(30000, 30000) });
+    const { alert } = await waitForOutcome(page, 'Image ready.');
+
+    assert.match(alert ?? '', /30000×30000 \(900 megapixels\)/);
+    assert.match(alert, /the largest accepted is 50 megapixels/);
+    assert.ok(await previewImage(page).isHidden(), 'no preview for a refused file');
+    await chooseGoodImage(page, quadrantJpeg(800, 600));
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 800, height: 600 });
+    assert.equal(postsReceived().length, 1);
+  });
+});
+
+/* --- the worker's decode operation (generated images coming back) ---------------------------- */
+
+describe('worker decode', { timeout: TEST_TIMEOUT_MS }, () => {
+  /**
+   * Sends each file to a fresh worker from the served build as a `decode` message and returns
+   * every answer: {width, height, data} for pixels, {error} otherwise.
+   */
+  async function decodeInWorker(page, files) {
+    const answers = await page.evaluate(async ({ files, waitMs }) => {
+      const worker = new Worker('./worker.js', { type: 'module' });
+      const next = () => new Promise((resolve, reject) => {
+        worker.onmessage = ({ data }) => resolve(data);
+        worker.onerror = (event) => reject(new Error(event.message || 'the worker failed to load'));
+        setTimeout(() => reject(new Error('the worker did not answer')), waitMs);
+      });
+      try {
+        const ready = await next();
+        if (ready.type !== 'ready') throw new Error(`the worker did not start: ${JSON.stringify(ready)}`);
+        const results = [];
+        for (const [id, base64] of files.entries()) {
+          const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)).buffer;
+          const answer = next();
+          worker.postMessage({ id, type: 'decode', payload: { bytes } }, [bytes]);
+          const { result, error } = await answer;
+          results.push(error ? { error } : { width: result.width, height: result.height, data: Array.from(new Uint8Array(result.rgba)) });
+        }
+        return results;
+      } finally {
+        worker.terminate();
+      }
+    }, { files: files.map((file) => file.toString('base64')), waitMs: WAIT_MS });
+    return answers.map((answer) => (answer.error ? answer : { ...answer, data: Uint8Array.from(answer.data) }));
+  }
+
+  test('"decode" returns upright pixels for a WebP (via the browser) and a rotated JPEG (in the core)', async (t) => {
+    const context = await harness.browser.newContext();
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(harness.site.url);
+    const webp = await encodeInBrowser(page, { width: 64, height: 48, type: 'image/webp' });
+    const rotatedJpeg = withExifOrientation(quadrantJpeg(64, 48), 6);
+
+    const [fromWebp, fromJpeg] = await decodeInWorker(page, [webp, rotatedJpeg]);
+
+    assert.deepEqual(sizeOf(fromWebp), { width: 64, height: 48 });
+    assert.equal(fromWebp.data.length, 64 * 48 * 4);
+    assert.deepEqual(quadrantsOf(fromWebp), STORED_LAYOUT);
+    assert.deepEqual(sizeOf(fromJpeg), { width: 48, height: 64 });
+    assert.equal(fromJpeg.data.length, 48 * 64 * 4);
+    assert.deepEqual(quadrantsOf(fromJpeg), ROTATED_CLOCKWISE_LAYOUT);
+  });
+});
