@@ -22,6 +22,8 @@ const HOST_STYLE = `
   :host { all: initial; display: block; color-scheme: light dark; }
   :host([hidden]) { display: none; }
   .dg-embed-root:not(.is-styled) { visibility: hidden; }
+  /* The app paints its own backdrop; it follows the corners the page gives the element. */
+  .dg-embed-root, .dg-embed-root > .dg { border-radius: inherit; }
 `;
 
 let crossOriginWorkerUrl = null;

@@ -1,6 +1,8 @@
 // The page shell of Describe & Generate: builds the UI inside one container, keeps the settings,
 // and talks to worker.js, which owns the WebAssembly core. This file only touches the DOM: every
-// byte of image work and every HTTP request happens in the worker.
+// byte of image work and every HTTP request happens in the worker. Its words are in strings.js.
+
+import { LANGUAGES, STRINGS, browserLanguage, supportedLanguage } from './strings.js';
 
 export const DEFAULT_CAPTION_URL =
   'https://router.huggingface.co/hf-inference/models/Salesforce/blip-image-captioning-large';
@@ -78,9 +80,7 @@ class WorkerClient {
       event.preventDefault();
       this.#fail(new WorkerError({
         code: 'engine_unavailable',
-        message: event.message
-          ? `The image engine stopped (${event.message}).`
-          : 'The image engine could not be loaded (worker.js is missing or broken).',
+        message: event.message ? STRINGS.en.engineStopped(event.message) : STRINGS.en.engineMissing,
       }));
     });
   }
@@ -231,17 +231,26 @@ class SettingsStore {
 
   /** The remembered values that are still valid, over `defaults`. */
   load(defaults) {
-    let saved = {};
-    try {
-      saved = JSON.parse(this.#get(STORAGE_KEYS.settings) ?? '{}') ?? {};
-    } catch {
-      // A damaged entry is as good as none.
-    }
+    const saved = this.#saved();
     const values = { ...defaults };
     for (const [name, kind] of Object.entries(REMEMBERED_FIELDS)) {
       if (kind.accepts(saved[name])) values[name] = saved[name];
     }
     return values;
+  }
+
+  /** The interface language the person chose with the switch, or null if they never did. */
+  loadLanguage() {
+    const { language } = this.#saved();
+    return LANGUAGES.includes(language) ? language : null;
+  }
+
+  #saved() {
+    try {
+      return JSON.parse(this.#get(STORAGE_KEYS.settings) ?? '{}') ?? {};
+    } catch {
+      return {}; // a damaged entry is as good as none
+    }
   }
 
   save(values) {
@@ -290,105 +299,122 @@ let mountedCount = 0;
 
 // Ids are prefixed per mount so that two apps on one page never share a label target.
 // Elements with the class dg-extra are what compact mode tucks away behind the "Options" toggle.
+// Words come from strings.js through data-i18n attributes (text), data-i18n-html (markup from
+// that table), and data-i18n-placeholder / -alt / -label (attributes), so that switching the
+// language rewrites them in place without losing anything the person chose or typed.
 function appMarkup(uid) {
   return `
 <div class="dg" tabindex="-1">
   <header class="dg-header">
     <div class="dg-header-text">
-      <h1 class="dg-title">Describe &amp; Generate</h1>
-      <p class="dg-tagline">A captioning model describes your photo, then a text-to-image model paints a new picture from that caption.</p>
+      <h1 class="dg-title" data-i18n="title"></h1>
+      <p class="dg-tagline" data-i18n="tagline"></p>
     </div>
-    <button type="button" class="dg-button dg-button-quiet" aria-expanded="false"
-            aria-controls="${uid}-options ${uid}-settings" data-ref="extrasToggle" hidden>Options</button>
+    <div class="dg-header-tools">
+      <div class="dg-language">
+        <label class="dg-label" for="${uid}-language" data-i18n="language"></label>
+        <select class="dg-input dg-language-select" id="${uid}-language" data-ref="language">
+          ${LANGUAGES.map((code) => `<option value="${code}" lang="${code}">${STRINGS[code].languageName}</option>`).join('')}
+        </select>
+      </div>
+      <button type="button" class="dg-button dg-button-quiet" aria-expanded="false"
+              aria-controls="${uid}-options ${uid}-settings" data-ref="extrasToggle" data-i18n="options" hidden></button>
+    </div>
   </header>
 
   <div class="dg-columns">
     <section class="dg-card" aria-labelledby="${uid}-input-heading">
-      <h2 class="dg-card-title" id="${uid}-input-heading">Your photo</h2>
-      <label class="dg-label" for="${uid}-image">Image</label>
+      <h2 class="dg-card-title" id="${uid}-input-heading" data-i18n="yourPhoto"></h2>
+      <label class="dg-label" for="${uid}-image" data-i18n="image"></label>
       <div class="dg-dropzone" data-ref="dropzone">
         <input class="dg-file" id="${uid}-image" type="file" accept="image/*"
                aria-describedby="${uid}-image-hint" data-ref="fileInput">
-        <img class="dg-preview" data-ref="preview" alt="Preview of the chosen image" hidden>
+        <img class="dg-preview" data-ref="preview" data-i18n-alt="preview" hidden>
         <div class="dg-dropzone-hint" data-ref="dropHint">
           <svg class="dg-dropzone-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
             <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3"/>
           </svg>
-          <span id="${uid}-image-hint">Click to choose a photo, drop one here, or paste it from the clipboard.</span>
+          <span id="${uid}-image-hint" data-i18n="dropHint"></span>
         </div>
       </div>
       <p class="dg-image-info" data-ref="imageInfo"></p>
       <div class="dg-actions">
-        <button type="button" class="dg-button" data-ref="captionButton">Generate caption</button>
-        <button type="button" class="dg-button dg-button-primary" data-ref="bothButton">Caption and generate</button>
+        <!-- A second file input that asks for the camera; shown only on touch devices with one. -->
+        <div class="dg-camera" data-ref="camera" hidden>
+          <input class="dg-file" id="${uid}-camera" type="file" accept="image/*" capture="environment"
+                 data-ref="cameraInput">
+          <label class="dg-button" for="${uid}-camera">
+            <svg class="dg-button-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d="M4 8h3l2-3h6l2 3h3v11H4zM12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z"/>
+            </svg>
+            <span data-i18n="takePhoto"></span>
+          </label>
+        </div>
+        <button type="button" class="dg-button" data-ref="captionButton" data-i18n="generateCaption"></button>
+        <button type="button" class="dg-button dg-button-primary" data-ref="bothButton" data-i18n="captionAndGenerate"></button>
       </div>
     </section>
 
     <section class="dg-card" aria-labelledby="${uid}-output-heading">
-      <h2 class="dg-card-title" id="${uid}-output-heading">Result</h2>
-      <label class="dg-label" for="${uid}-caption">Caption</label>
+      <h2 class="dg-card-title" id="${uid}-output-heading" data-i18n="result"></h2>
+      <label class="dg-label" for="${uid}-caption" data-i18n="caption"></label>
       <textarea class="dg-textarea" id="${uid}-caption" rows="3" data-ref="caption"
-                aria-describedby="${uid}-caption-hint"
-                placeholder="Generate a caption from the photo, or write your own description."></textarea>
-      <p class="dg-hint" id="${uid}-caption-hint">Edit it freely: “Generate image” paints whatever it says (Ctrl+Enter).</p>
+                aria-describedby="${uid}-caption-hint" data-i18n-placeholder="captionPlaceholder"></textarea>
+      <p class="dg-hint" id="${uid}-caption-hint" data-i18n="captionHint"></p>
 
       <details class="dg-panel dg-extra" id="${uid}-options" data-ref="options">
-        <summary class="dg-panel-summary">Generation options</summary>
+        <summary class="dg-panel-summary" data-i18n="generationOptions"></summary>
         <div class="dg-panel-body dg-options-body">
-          <p class="dg-hint dg-wide">Empty fields are left to the model’s defaults; only what you set is sent.</p>
+          <p class="dg-hint dg-wide" data-i18n="optionsHint"></p>
           <div class="dg-field dg-wide">
-            <label class="dg-label" for="${uid}-negative">Negative prompt</label>
+            <label class="dg-label" for="${uid}-negative" data-i18n="negativePrompt"></label>
             <input class="dg-input" id="${uid}-negative" type="text" autocomplete="off"
-                   placeholder="What the picture should not show" data-ref="negativePrompt">
+                   data-i18n-placeholder="negativePromptPlaceholder" data-ref="negativePrompt">
           </div>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-steps">Steps</label>
+            <label class="dg-label" for="${uid}-steps" data-i18n="steps"></label>
             <input class="dg-input" id="${uid}-steps" type="number" inputmode="numeric" min="1" max="200" step="1"
-                   placeholder="default" data-ref="steps">
+                   data-i18n-placeholder="defaultPlaceholder" data-ref="steps">
           </div>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-guidance">Guidance scale</label>
+            <label class="dg-label" for="${uid}-guidance" data-i18n="guidanceScale"></label>
             <input class="dg-input" id="${uid}-guidance" type="number" inputmode="decimal" min="0" max="50" step="any"
-                   placeholder="default" data-ref="guidanceScale">
+                   data-i18n-placeholder="defaultPlaceholder" data-ref="guidanceScale">
           </div>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-width">Width</label>
+            <label class="dg-label" for="${uid}-width" data-i18n="width"></label>
             <input class="dg-input" id="${uid}-width" type="number" inputmode="numeric" min="64" max="2048" step="1"
-                   placeholder="default" aria-describedby="${uid}-size-warning" data-ref="width">
+                   data-i18n-placeholder="defaultPlaceholder" aria-describedby="${uid}-size-warning" data-ref="width">
           </div>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-height">Height</label>
+            <label class="dg-label" for="${uid}-height" data-i18n="height"></label>
             <input class="dg-input" id="${uid}-height" type="number" inputmode="numeric" min="64" max="2048" step="1"
-                   placeholder="default" aria-describedby="${uid}-size-warning" data-ref="height">
+                   data-i18n-placeholder="defaultPlaceholder" aria-describedby="${uid}-size-warning" data-ref="height">
           </div>
-          <p class="dg-warning dg-wide" id="${uid}-size-warning" data-ref="sizeWarning" hidden>
-            Width and height differ: a dedicated endpoint will refuse this size.
-          </p>
+          <p class="dg-warning dg-wide" id="${uid}-size-warning" data-ref="sizeWarning" data-i18n="sizeWarning" hidden></p>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-seed">Seed</label>
+            <label class="dg-label" for="${uid}-seed" data-i18n="seed"></label>
             <input class="dg-input" id="${uid}-seed" type="number" inputmode="numeric" min="0" max="4294967295" step="1"
                    aria-describedby="${uid}-seed-hint" data-ref="seed">
           </div>
           <div class="dg-field dg-field-check">
             <label class="dg-check">
-              <input type="checkbox" data-ref="randomSeed"> Random seed
+              <input type="checkbox" data-ref="randomSeed"> <span data-i18n="randomSeed"></span>
             </label>
           </div>
-          <p class="dg-hint dg-wide" id="${uid}-seed-hint">
-            A random seed paints a new picture every time and is shown with it; untick “Random seed” to repeat that picture.
-          </p>
+          <p class="dg-hint dg-wide" id="${uid}-seed-hint" data-i18n="seedHint"></p>
         </div>
       </details>
 
       <div class="dg-actions">
-        <button type="button" class="dg-button" data-ref="generateButton">Generate image</button>
+        <button type="button" class="dg-button" data-ref="generateButton" data-i18n="generateImage"></button>
       </div>
-      <div class="dg-output" role="region" aria-label="Generated image" data-ref="output">
+      <div class="dg-output" role="region" data-i18n-label="generatedImage" data-ref="output">
         <img class="dg-output-image" data-ref="outputImage" alt="" hidden>
-        <p class="dg-output-placeholder" data-ref="outputPlaceholder">The new picture will appear here.</p>
+        <p class="dg-output-placeholder" data-ref="outputPlaceholder" data-i18n="outputPlaceholder"></p>
       </div>
       <div class="dg-result-meta">
-        <a class="dg-button dg-download" data-ref="download" hidden>Download image</a>
+        <a class="dg-button dg-download" data-ref="download" data-i18n="downloadImage" hidden></a>
         <p class="dg-seed-info" data-ref="seedInfo" hidden></p>
       </div>
     </section>
@@ -397,125 +423,121 @@ function appMarkup(uid) {
   <div class="dg-feedback">
     <div class="dg-activity">
       <p class="dg-status" role="status" data-ref="status"></p>
-      <progress class="dg-progress" aria-label="Model loading" data-ref="progress" hidden></progress>
-      <button type="button" class="dg-button dg-button-quiet" data-ref="cancelButton" hidden>Cancel</button>
+      <progress class="dg-progress" data-i18n-label="modelLoadingBar" data-ref="progress" hidden></progress>
+      <button type="button" class="dg-button dg-button-quiet" data-ref="cancelButton" data-i18n="cancel" hidden></button>
     </div>
     <div class="dg-alert" role="alert" data-ref="alert"></div>
   </div>
 
   <details class="dg-panel dg-settings dg-extra" id="${uid}-settings" data-ref="settings">
-    <summary class="dg-panel-summary">Settings</summary>
+    <summary class="dg-panel-summary" data-i18n="settings"></summary>
     <form class="dg-panel-body dg-settings-body" data-ref="settingsForm">
       <fieldset class="dg-group">
-        <legend class="dg-group-title">Connection</legend>
+        <legend class="dg-group-title" data-i18n="connection"></legend>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-token">Hugging Face token</label>
+          <label class="dg-label" for="${uid}-token" data-i18n="token"></label>
           <input class="dg-input" id="${uid}-token" type="password" autocomplete="off" spellcheck="false"
                  autocapitalize="off" placeholder="hf_…" aria-describedby="${uid}-token-hint" data-ref="token">
-          <p class="dg-hint" id="${uid}-token-hint">
-            Create one at <a href="https://huggingface.co/settings/tokens" target="_blank" rel="noopener noreferrer">huggingface.co/settings/tokens</a>
-            with the “Inference Providers” permission. It stays in this tab unless you tick the box below.
-          </p>
+          <p class="dg-hint" id="${uid}-token-hint" data-i18n-html="tokenHintHtml"></p>
           <label class="dg-check">
-            <input type="checkbox" data-ref="remember"> Remember on this device
+            <input type="checkbox" data-ref="remember"> <span data-i18n="remember"></span>
           </label>
         </div>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-style">Endpoint style</label>
+          <label class="dg-label" for="${uid}-style" data-i18n="endpointStyle"></label>
           <select class="dg-input" id="${uid}-style" data-ref="style" aria-describedby="${uid}-style-hint ${uid}-dedicated-note">
-            <option value="hf-inference">Hugging Face Inference</option>
-            <option value="custom-json">Custom JSON endpoint</option>
-            <option value="dedicated">Dedicated Inference Endpoint</option>
+            <option value="hf-inference" data-i18n="styleHfInference"></option>
+            <option value="custom-json" data-i18n="styleCustomJson"></option>
+            <option value="dedicated" data-i18n="styleDedicated"></option>
           </select>
-          <p class="dg-hint" id="${uid}-style-hint">
-            Hugging Face Inference sends the photo as image bytes and receives image bytes.
-            A custom JSON endpoint receives <code>{"inputs": "&lt;base64&gt;"}</code> and answers JSON, as in the original lesson.
-            A dedicated Inference Endpoint is your own deployment on huggingface.cloud.
-          </p>
-          <p class="dg-note" id="${uid}-dedicated-note" data-ref="dedicatedNote" hidden>
-            Dedicated endpoints accept only square sizes: keep Width and Height equal in the generation options.
-          </p>
+          <p class="dg-hint" id="${uid}-style-hint" data-i18n-html="styleHintHtml"></p>
+          <p class="dg-note" id="${uid}-dedicated-note" data-ref="dedicatedNote" data-i18n="dedicatedNote" hidden></p>
         </div>
       </fieldset>
 
       <fieldset class="dg-group">
-        <legend class="dg-group-title">Captioning</legend>
+        <legend class="dg-group-title" data-i18n="captioning"></legend>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-caption-url">Captioning endpoint</label>
+          <label class="dg-label" for="${uid}-caption-url" data-i18n="captionUrl"></label>
           <input class="dg-input" id="${uid}-caption-url" type="url" inputmode="url" spellcheck="false"
                  autocomplete="off" data-ref="captionUrl">
         </div>
         <div class="dg-field">
           <label class="dg-check">
-            <input type="checkbox" aria-describedby="${uid}-chat-hint" data-ref="chatCaptioning"> Chat model captioning
+            <input type="checkbox" aria-describedby="${uid}-chat-hint" data-ref="chatCaptioning">
+            <span data-i18n="chatCaptioning"></span>
           </label>
-          <p class="dg-hint" id="${uid}-chat-hint">
-            Ask a vision-language model through an OpenAI-compatible <code>/v1/chat/completions</code> endpoint
-            instead of an image-to-text model.
-          </p>
+          <p class="dg-hint" id="${uid}-chat-hint" data-i18n-html="chatHintHtml"></p>
         </div>
         <div class="dg-subfields" data-ref="chatFields" hidden>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-chat-model">Chat model</label>
+            <label class="dg-label" for="${uid}-chat-model" data-i18n="chatModel"></label>
             <input class="dg-input" id="${uid}-chat-model" type="text" spellcheck="false" autocomplete="off"
                    data-ref="chatModel">
           </div>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-chat-prompt">Chat prompt</label>
+            <label class="dg-label" for="${uid}-chat-prompt" data-i18n="chatPrompt"></label>
+            <!-- The placeholder is the prompt the core really sends when none is set, so it stays as sent. -->
             <input class="dg-input" id="${uid}-chat-prompt" type="text" autocomplete="off"
                    placeholder="${DEFAULT_CHAT_PROMPT}" data-ref="chatPrompt">
           </div>
         </div>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-caption-timeout">Captioning timeout (s)</label>
+          <label class="dg-label" for="${uid}-caption-timeout" data-i18n="captionTimeout"></label>
           <input class="dg-input" id="${uid}-caption-timeout" type="number" inputmode="numeric" min="1" max="3600"
                  step="1" placeholder="${DEFAULT_TIMEOUT_S.caption}" data-ref="captionTimeout">
         </div>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-max-side">Longest side (px)</label>
+          <label class="dg-label" for="${uid}-max-side" data-i18n="maxSide"></label>
           <input class="dg-input" id="${uid}-max-side" type="number" inputmode="numeric" min="64" max="4096" step="1"
                  placeholder="${DEFAULT_MAX_SIDE}" aria-describedby="${uid}-max-side-hint" data-ref="maxSide">
-          <p class="dg-hint" id="${uid}-max-side-hint">
-            Photos are scaled down to this size before upload. Lower it if an endpoint says the upload is too large.
-          </p>
+          <p class="dg-hint" id="${uid}-max-side-hint" data-i18n="maxSideHint"></p>
         </div>
       </fieldset>
 
       <fieldset class="dg-group">
-        <legend class="dg-group-title">Generation</legend>
+        <legend class="dg-group-title" data-i18n="generation"></legend>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-generation-url">Generation endpoint</label>
+          <label class="dg-label" for="${uid}-generation-url" data-i18n="generationUrl"></label>
           <input class="dg-input" id="${uid}-generation-url" type="url" inputmode="url" spellcheck="false"
                  autocomplete="off" data-ref="generationUrl">
         </div>
         <div class="dg-field">
           <label class="dg-check">
-            <input type="checkbox" aria-describedby="${uid}-openai-hint" data-ref="openAiImages"> OpenAI-style image generation
+            <input type="checkbox" aria-describedby="${uid}-openai-hint" data-ref="openAiImages">
+            <span data-i18n="openAiImages"></span>
           </label>
-          <p class="dg-hint" id="${uid}-openai-hint">
-            For providers’ <code>/v1/images/generations</code> routes, which answer <code>{"data": [...]}</code>.
-          </p>
+          <p class="dg-hint" id="${uid}-openai-hint" data-i18n-html="openAiHintHtml"></p>
         </div>
         <div class="dg-subfields" data-ref="imageFields" hidden>
           <div class="dg-field">
-            <label class="dg-label" for="${uid}-image-model">Image model</label>
+            <label class="dg-label" for="${uid}-image-model" data-i18n="imageModel"></label>
             <input class="dg-input" id="${uid}-image-model" type="text" spellcheck="false" autocomplete="off"
                    data-ref="imageModel">
           </div>
         </div>
         <div class="dg-field">
-          <label class="dg-label" for="${uid}-generation-timeout">Generation timeout (s)</label>
+          <label class="dg-label" for="${uid}-generation-timeout" data-i18n="generationTimeout"></label>
           <input class="dg-input" id="${uid}-generation-timeout" type="number" inputmode="numeric" min="1" max="3600"
                  step="1" placeholder="${DEFAULT_TIMEOUT_S.generation}" data-ref="generationTimeout">
         </div>
       </fieldset>
 
       <div class="dg-actions dg-wide">
-        <button type="button" class="dg-button dg-button-quiet" data-ref="resetButton">Restore default settings</button>
+        <button type="button" class="dg-button dg-button-quiet" data-ref="resetButton" data-i18n="restoreDefaults"></button>
       </div>
     </form>
   </details>
 </div>`;
+}
+
+/** Writes every word of the markup in `strings`' language. */
+function translateMarkup(root, strings) {
+  for (const element of root.querySelectorAll('[data-i18n]')) element.textContent = strings[element.dataset.i18n];
+  for (const element of root.querySelectorAll('[data-i18n-html]')) element.innerHTML = strings[element.dataset.i18nHtml];
+  for (const element of root.querySelectorAll('[data-i18n-placeholder]')) element.placeholder = strings[element.dataset.i18nPlaceholder];
+  for (const element of root.querySelectorAll('[data-i18n-alt]')) element.alt = strings[element.dataset.i18nAlt];
+  for (const element of root.querySelectorAll('[data-i18n-label]')) element.setAttribute('aria-label', strings[element.dataset.i18nLabel]);
 }
 
 function buildDom(container, uid) {
@@ -563,6 +585,16 @@ function labelOf(field) {
   return field.labels?.[0]?.textContent.trim() ?? field.name;
 }
 
+/**
+ * What the app says, in `strings`' language. The app keeps messages in this form, not as text,
+ * so that switching the language rewrites what is already on screen: a strings.js key, a
+ * function of the strings, or nothing.
+ */
+function render(message, strings) {
+  if (typeof message === 'function') return message(strings);
+  return message ? strings[message] : '';
+}
+
 /** A fresh seed for every picture (0 to 2^32 - 1, the range the endpoints accept). */
 function randomSeed() {
   return crypto.getRandomValues(new Uint32Array(1))[0];
@@ -578,10 +610,10 @@ function retryDelayScaleFrom(value) {
 // What went wrong before a retry, as a short clause. A failure message's first sentence is its
 // summary ("The server had a problem (HTTP 502)."); the advice after it does not apply while the
 // app is already trying again by itself.
-function retryCause({ modelLoading, reason }) {
-  if (modelLoading) return 'The model is loading';
+function retryCause({ modelLoading, reason }, strings) {
+  if (modelLoading) return strings.modelLoadingCause;
   const summary = String(reason ?? '').trim().split(/(?<=[.!?])\s/)[0];
-  return (summary || 'The endpoint did not answer').replace(/[.!?]\s*$/, '');
+  return strings.retryCause(summary.replace(/[.!?]\s*$/, ''));
 }
 
 // The token must never be shown, even if some layer echoed it back inside an error message.
@@ -610,6 +642,12 @@ class DescribeAndGenerateApp {
   #lastSeed = null; // the seed of the picture on screen
   #previewUrl = '';
   #outputUrl = '';
+  #language = 'en';
+  #strings = STRINGS.en;
+  #languageChosen = false; // only a language picked with the switch is remembered
+  #onLanguageChange;
+  #messages = new Map(); // element -> the message it shows, rewritten when the language changes
+  #requestIdTitle = null;
 
   constructor(container, options) {
     mountedCount += 1;
@@ -617,12 +655,18 @@ class DescribeAndGenerateApp {
     this.#defaults = defaultValues(options);
     this.#retryDelayScale = retryDelayScaleFrom(options.retryDelayScale);
     this.#compact = Boolean(options.compact);
+    this.#onLanguageChange = options.onLanguageChange;
     this.#settings = new SettingsStore(options.storage === undefined ? defaultStorage() : options.storage);
     this.#refs.root.classList.toggle('dg-compact', this.#compact);
     this.#refs.extrasToggle.hidden = !this.#compact;
     this.#restoreSettings();
+    // The person's own choice wins over the page's, which wins over the browser's.
+    const remembered = this.#settings.loadLanguage();
+    this.#languageChosen = remembered !== null;
+    this.#setLanguage(remembered ?? supportedLanguage(options.language) ?? browserLanguage());
     this.#wireEvents();
-    this.#setStatus('Loading the image engine…');
+    this.#offerCamera();
+    this.#setStatus('loadingEngine');
     this.#client = this.#startWorker(options.workerUrl ?? new URL('./worker.js', import.meta.url));
   }
 
@@ -641,7 +685,7 @@ class DescribeAndGenerateApp {
   #startWorker(workerUrl) {
     const handlers = {
       onReady: () => {
-        if (!this.#busy) this.#setStatus('Ready. Choose a photo to begin.');
+        if (!this.#busy) this.#setStatus('ready');
       },
       onFatal: (error) => this.#showEngineFailure(error),
     };
@@ -650,7 +694,7 @@ class DescribeAndGenerateApp {
       worker = new Worker(workerUrl, { type: 'module' });
     } catch (error) {
       // Worker construction throws synchronously on some hosts (file://, a strict CSP).
-      worker = new UnavailableWorker(`The image engine could not be started (${error.message}).`);
+      worker = new UnavailableWorker(STRINGS.en.engineNotStarted(error.message));
     }
     return new WorkerClient(worker, handlers);
   }
@@ -685,11 +729,18 @@ class DescribeAndGenerateApp {
       }
     });
 
-    refs.fileInput.addEventListener('change', () => {
-      const file = refs.fileInput.files?.[0];
-      // Cleared so that choosing the same file again still counts as a choice.
-      refs.fileInput.value = '';
-      if (file) this.#chooseImage(file);
+    for (const input of [refs.fileInput, refs.cameraInput]) {
+      input.addEventListener('change', () => {
+        const file = input.files?.[0];
+        // Cleared so that choosing the same file again still counts as a choice.
+        input.value = '';
+        if (file) this.#chooseImage(file);
+      });
+    }
+    refs.language.addEventListener('change', () => {
+      this.#languageChosen = true;
+      this.#setLanguage(refs.language.value);
+      this.#saveSettings();
     });
     // fileInput.click() bubbles back up here; the target check keeps that from looping.
     refs.dropzone.addEventListener('click', (event) => {
@@ -736,6 +787,28 @@ class DescribeAndGenerateApp {
     });
   }
 
+  // "Take photo" opens the camera through a file input with capture; it only makes sense on a
+  // touch device that has a camera (a desktop would just show a second file chooser). Without
+  // enumerateDevices (an insecure context) a touch device is assumed to have one, as phones do.
+  #offerCamera() {
+    const coarse = globalThis.matchMedia?.('(pointer: coarse)');
+    const update = async () => {
+      let hasCamera = Boolean(coarse?.matches);
+      if (hasCamera && navigator.mediaDevices?.enumerateDevices) {
+        try {
+          const devices = await navigator.mediaDevices.enumerateDevices();
+          hasCamera = devices.some((device) => device.kind === 'videoinput');
+        } catch {
+          // Unknown: keep the button, the system's chooser copes without a camera.
+        }
+      }
+      if (!this.#destroyed) this.#refs.camera.hidden = !hasCamera;
+    };
+    coarse?.addEventListener?.('change', update);
+    navigator.mediaDevices?.addEventListener?.('devicechange', update);
+    update();
+  }
+
   /* --- settings -------------------------------------------------------------------------- */
 
   #readFields(fields) {
@@ -747,7 +820,10 @@ class DescribeAndGenerateApp {
   }
 
   #saveSettings() {
-    this.#settings.save(this.#readFields(REMEMBERED_FIELDS));
+    const values = this.#readFields(REMEMBERED_FIELDS);
+    // Kept only once chosen, so that a browser switched to another language is followed.
+    if (this.#languageChosen) values.language = this.#language;
+    this.#settings.save(values);
   }
 
   #saveToken() {
@@ -783,7 +859,7 @@ class DescribeAndGenerateApp {
     const [width, height] = [refs.width.value.trim(), refs.height.value.trim()];
     refs.sizeWarning.hidden = !(dedicated && width && height && Number(width) !== Number(height));
     refs.seed.disabled = refs.randomSeed.checked;
-    refs.seed.placeholder = refs.randomSeed.checked ? 'random for each picture' : 'none';
+    refs.seed.placeholder = refs.randomSeed.checked ? this.#strings.seedRandomPlaceholder : this.#strings.seedNonePlaceholder;
   }
 
   /** The request style the core should use: the chosen API, else the endpoint style. */
@@ -798,7 +874,9 @@ class DescribeAndGenerateApp {
   // number, out of range) is named back to the person.
   #readNumber(field) {
     if (!field.checkValidity()) {
-      return { problem: `Check “${labelOf(field)}”: ${field.validationMessage}`, field };
+      // The browser words validationMessage in its own language, whatever the app's.
+      const reason = field.validationMessage;
+      return { problem: (s) => s.checkField(labelOf(field), reason), field };
     }
     return { value: field.value.trim() === '' ? undefined : field.valueAsNumber };
   }
@@ -811,10 +889,10 @@ class DescribeAndGenerateApp {
     const url = urlField.value.trim();
     const token = refs.token.value.trim();
     if (!url) {
-      return { problem: `Enter a ${isCaption ? 'captioning' : 'generation'} endpoint in Settings.`, field: urlField };
+      return { problem: isCaption ? 'enterCaptionUrl' : 'enterGenerationUrl', field: urlField };
     }
     if (!token && isHuggingFaceHost(url)) {
-      return { problem: 'Enter your Hugging Face token in Settings first.', field: refs.token };
+      return { problem: 'enterToken', field: refs.token };
     }
     const timeout = this.#readNumber(isCaption ? refs.captionTimeout : refs.generationTimeout);
     if (timeout.problem) return timeout;
@@ -824,7 +902,7 @@ class DescribeAndGenerateApp {
     if (style === 'chat' || style === 'openai-images') {
       const modelField = style === 'chat' ? refs.chatModel : refs.imageModel;
       endpoint.model = modelField.value.trim();
-      if (!endpoint.model) return { problem: `Enter the “${labelOf(modelField)}” in Settings.`, field: modelField };
+      if (!endpoint.model) return { problem: (s) => s.enterModel(labelOf(modelField)), field: modelField };
     }
     if (style === 'chat' && refs.chatPrompt.value.trim()) endpoint.prompt = refs.chatPrompt.value.trim();
     if (this.#retryDelayScale !== null) endpoint.retry = { delayScale: this.#retryDelayScale };
@@ -886,7 +964,7 @@ class DescribeAndGenerateApp {
     if (caption.problem) return this.#pointAtSetting(caption.problem, caption.field);
     this.#runTask(this.#refs.captionButton, async () => {
       await this.#describe(caption.endpoint, side.value);
-      this.#setStatus('Caption ready.');
+      this.#setStatus('captionReady');
     });
   }
 
@@ -894,7 +972,7 @@ class DescribeAndGenerateApp {
     if (this.#busy) return; // Ctrl+Enter in the caption bypasses the disabled button
     const prompt = this.#refs.caption.value.trim();
     if (!prompt) {
-      this.#showAlert('Write a caption first, or generate one from an image.');
+      this.#showAlert('writeCaptionFirst');
       this.#refs.caption.focus();
       return;
     }
@@ -904,7 +982,7 @@ class DescribeAndGenerateApp {
     if (request.problem) return this.#pointAtSetting(request.problem, request.field);
     this.#runTask(this.#refs.generateButton, async () => {
       await this.#paint(prompt, generation.endpoint, request.parameters);
-      this.#setStatus('Picture ready.');
+      this.#setStatus('pictureReady');
     });
   }
 
@@ -921,16 +999,16 @@ class DescribeAndGenerateApp {
     this.#runTask(this.#refs.bothButton, async () => {
       const text = await this.#describe(caption.endpoint, side.value);
       if (!text.trim()) {
-        throw new WorkerError({ code: 'empty-caption', message: 'The captioning model returned an empty caption.' });
+        throw new WorkerError({ code: 'empty-caption', message: STRINGS.en.emptyCaption });
       }
       await this.#paint(text.trim(), generation.endpoint, request.parameters);
-      this.#setStatus('Caption and picture ready.');
+      this.#setStatus('bothReady');
     });
   }
 
   #checkImageChosen() {
     if (this.#prepared) return true;
-    this.#showAlert('Choose an image first.');
+    this.#showAlert('chooseImageFirst');
     this.#refs.fileInput.focus();
     return false;
   }
@@ -938,13 +1016,13 @@ class DescribeAndGenerateApp {
   async #describe(endpoint, maxSide) {
     // The longest side changed since the photo was chosen (say, after a 413): prepare it again.
     if (this.#prepared.maxSide !== maxSide) {
-      this.#setStatus('Preparing the image…');
+      this.#setStatus('preparingImage');
       this.#acceptPreparedImage(await this.#prepare(this.#sourceFile, maxSide), this.#sourceFile);
     }
     const upload = { bytes: this.#prepared.bytes.slice(0), contentType: this.#prepared.contentType };
     const result = await this.#send('caption', { upload, endpoint }, {
       transfer: [upload.bytes],
-      status: 'Describing the image…',
+      status: 'describing',
     });
     this.#refs.caption.value = result.caption;
     return result.caption;
@@ -952,7 +1030,7 @@ class DescribeAndGenerateApp {
 
   async #paint(prompt, endpoint, parameters) {
     const result = await this.#send('generate', { prompt, endpoint, parameters }, {
-      status: 'Painting the picture…',
+      status: 'painting',
     });
     await this.#showGeneratedImage(result.bytes, result.mimeType, { prompt, seed: parameters.seed });
   }
@@ -961,15 +1039,15 @@ class DescribeAndGenerateApp {
 
   #chooseImage(file) {
     if (this.#busy) {
-      this.#setStatus('Please wait for the current request to finish before choosing another image.');
+      this.#setStatus('waitBeforeChoosing');
       return;
     }
     const side = this.#uploadSide();
     if (side.problem) return this.#pointAtSetting(side.problem, side.field);
     this.#runTask(null, async () => {
-      this.#setStatus('Preparing the image…');
+      this.#setStatus('preparingImage');
       this.#acceptPreparedImage(await this.#prepare(file, side.value), file);
-      this.#setStatus('Image ready.');
+      this.#setStatus('imageReady');
     });
   }
 
@@ -998,7 +1076,7 @@ class DescribeAndGenerateApp {
 
     const source = `${prepared.sourceWidth} × ${prepared.sourceHeight}`;
     const sent = `${prepared.width} × ${prepared.height}`;
-    imageInfo.textContent = source === sent ? `${file.name} · ${source}` : `${file.name} · ${source}, sent as ${sent}`;
+    this.#write(imageInfo, (s) => (source === sent ? s.imageInfo(file.name, source) : s.imageInfoScaled(file.name, source, sent)));
   }
 
   /* --- showing the result ---------------------------------------------------------------- */
@@ -1014,7 +1092,7 @@ class DescribeAndGenerateApp {
       URL.revokeObjectURL(url);
       throw new WorkerError({
         code: 'undisplayable',
-        message: `The generation endpoint answered with an image this browser cannot display (${mimeType || 'unknown type'}).`,
+        message: STRINGS.en.undisplayable(mimeType),
       });
     }
     const { outputImage, outputPlaceholder, download, seedInfo } = this.#refs;
@@ -1029,7 +1107,7 @@ class DescribeAndGenerateApp {
     download.hidden = false;
     // The seed is what it takes to paint this picture again.
     this.#lastSeed = seed ?? null;
-    seedInfo.textContent = seed === undefined ? '' : `Seed: ${seed}`;
+    this.#write(seedInfo, seed === undefined ? null : (s) => s.seedInfo(seed));
     seedInfo.hidden = seed === undefined;
   }
 
@@ -1077,6 +1155,7 @@ class DescribeAndGenerateApp {
       actionButton.disabled = busy;
     }
     refs.fileInput.disabled = busy;
+    refs.cameraInput.disabled = busy;
     refs.dropzone.classList.toggle('is-disabled', busy);
     refs.root.setAttribute('aria-busy', String(busy));
     if (button) button.setAttribute('aria-busy', String(busy));
@@ -1086,7 +1165,7 @@ class DescribeAndGenerateApp {
     if (!this.#runningRequestId) return;
     this.#client.cancel(this.#runningRequestId);
     this.#stopRetryWait();
-    this.#setStatus('Cancelling…');
+    this.#setStatus('cancelling');
   }
 
   /* --- waiting before a retry ------------------------------------------------------------ */
@@ -1098,8 +1177,10 @@ class DescribeAndGenerateApp {
     const bar = this.#refs.progress;
     const total = Math.max(0, Number(waitMs) || 0);
     const endsAt = performance.now() + total;
-    const cause = redact(retryCause({ modelLoading, reason }), this.#refs.token.value.trim());
-    const attempt = `attempt ${failedAttempt + 1} of ${maxAttempts}`;
+    const token = this.#refs.token.value.trim();
+    const cause = (s) => redact(retryCause({ modelLoading, reason }, s), token);
+    const attempt = (s) => s.attempt(failedAttempt + 1, maxAttempts);
+    const activity = this.#activity;
     bar.max = Math.max(total, 1);
     bar.value = 0;
     bar.hidden = !modelLoading;
@@ -1108,11 +1189,12 @@ class DescribeAndGenerateApp {
       const left = endsAt - performance.now();
       if (left <= 0) {
         this.#stopRetryWait();
-        this.#setStatus(`${this.#activity} (${attempt})`);
+        this.#setStatus((s) => s.activityAttempt(render(activity, s), attempt(s)));
         return;
       }
       bar.value = total - left;
-      this.#setStatus(`${cause} — trying again in ${Math.ceil(left / 1000)} s (${attempt}).`);
+      const seconds = Math.ceil(left / 1000);
+      this.#setStatus((s) => s.retryingIn(cause(s), seconds, attempt(s)));
     };
     this.#retryWait = setInterval(tick, 250);
     tick();
@@ -1126,50 +1208,79 @@ class DescribeAndGenerateApp {
 
   /* --- status and errors ----------------------------------------------------------------- */
 
-  #setStatus(text) {
-    this.#refs.status.textContent = text;
+  // The live regions stay the same elements for the app's whole life and only their text
+  // changes: that is what screen readers announce.
+  #setStatus(message) {
+    this.#write(this.#refs.status, message);
   }
 
   // The server's id for the latest answer is what a bug report needs; it stays out of the way
   // as the status line's tooltip.
   #keepRequestId(requestId) {
-    this.#refs.status.title = requestId ? `Request id: ${requestId}` : '';
+    this.#requestIdTitle = requestId ? (s) => s.requestId(requestId) : null;
+    this.#refs.status.title = render(this.#requestIdTitle, this.#strings);
   }
 
   #reportFailure(error) {
     if (error?.code === 'cancelled') {
-      this.#setStatus('Cancelled.');
+      this.#setStatus('cancelled');
       return;
     }
-    this.#setStatus('');
+    this.#setStatus(null);
     this.#showAlert(this.#describeFailure(error));
   }
 
+  // The core and the endpoints explain failures in English, with the server's own reason. In
+  // another language the app says what happened by the error's code, then shows that original
+  // text under it, so nothing a support request might need is lost.
   #describeFailure(error) {
-    if (error?.engineDown) return this.#engineFailureText(error);
+    const token = this.#refs.token.value.trim();
     const message = error?.message || String(error);
-    const lines = [message];
-    if (error?.status && !message.includes(`HTTP ${error.status}`)) lines.push(`HTTP ${error.status}`);
-    if (error?.requestId) lines.push(`Request id: ${error.requestId}`);
-    return redact(lines.join('\n'), this.#refs.token.value.trim());
+    const details = [message];
+    if (error?.status && !message.includes(`HTTP ${error.status}`)) details.push(`HTTP ${error.status}`);
+    return (s) => {
+      const lines = s === STRINGS.en ? [] : [s.errors[error?.code] ?? s.errors.unknown];
+      lines.push(...details);
+      if (error?.requestId) lines.push(s.requestId(error.requestId));
+      if (error?.engineDown) lines.push(s.reloadToRetry);
+      return redact(lines.join('\n'), token);
+    };
   }
 
   #showEngineFailure(error) {
     if (this.#destroyed) return;
-    this.#setStatus('');
-    this.#showAlert(this.#engineFailureText(error));
+    this.#setStatus(null);
+    this.#showAlert(this.#describeFailure(error));
   }
 
-  #engineFailureText(error) {
-    return `${error.message.replace(/[.!]?\s*$/, '.')} Reload the page to try again.`;
-  }
-
-  #showAlert(text) {
-    this.#refs.alert.textContent = text;
+  #showAlert(message) {
+    this.#write(this.#refs.alert, message);
   }
 
   #clearAlert() {
-    this.#refs.alert.textContent = '';
+    this.#write(this.#refs.alert, null);
+  }
+
+  /* --- language -------------------------------------------------------------------------- */
+
+  /** Shows `message` in `element` now, and again in the new language after a switch. */
+  #write(element, message) {
+    if (message) this.#messages.set(element, message);
+    else this.#messages.delete(element);
+    element.textContent = render(message, this.#strings);
+  }
+
+  #setLanguage(language) {
+    const refs = this.#refs;
+    this.#language = language;
+    this.#strings = STRINGS[language];
+    refs.root.lang = language;
+    refs.language.value = language;
+    translateMarkup(refs.root, this.#strings);
+    for (const [element, message] of this.#messages) element.textContent = render(message, this.#strings);
+    refs.status.title = render(this.#requestIdTitle, this.#strings);
+    this.#updateDependentFields();
+    this.#onLanguageChange?.(language);
   }
 }
 
@@ -1200,14 +1311,17 @@ class UnavailableWorker extends EventTarget {
  * @param {{
  *   workerUrl?: string | URL, storage?: Storage | null, captionUrl?: string, generationUrl?: string,
  *   endpointStyle?: 'hf-inference' | 'custom-json' | 'dedicated', compact?: boolean, language?: string,
- *   retryDelayScale?: number,
+ *   onLanguageChange?: (language: string) => void, retryDelayScale?: number,
  * }} [options]
  *   workerUrl: where worker.js lives (default: next to this file);
  *   storage: where remembered settings go (default: localStorage; null remembers nothing);
  *   captionUrl, generationUrl, endpointStyle: the defaults for a first visit and for
  *     "Restore default settings" (what the person chose and the app remembered still wins);
  *   compact: tucks the generation options and settings away behind an "Options" button;
- *   language: reserved for translations (the interface is English only for now);
+ *   language: the interface language to start with ('en' or 'zh-CN'; any zh* means zh-CN),
+ *     unless the person chose one with the switch (default: the browser's languages);
+ *   onLanguageChange: called with the language whenever it is set (the standalone page keeps
+ *     <html lang> and the title in step with it);
  *   retryDelayScale: 0..1, multiplies every wait before a retry (tests and demos use 0.01).
  * @returns {{ destroy(): void }}
  */

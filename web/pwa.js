@@ -2,9 +2,10 @@
 // device is offline, and offers a new build once it has been downloaded. Only index.html loads
 // this file; an app embedded in someone else's page never installs a service worker.
 
-const OFFLINE_TEXT = 'You are offline: describing and generating need a connection.';
-const UPDATE_TEXT = 'A new version of Describe & Generate is ready.';
-const UPDATE_BUTTON = 'Update now';
+import { STRINGS } from './strings.js';
+
+// The notices speak the page's language, which the app keeps in <html lang>.
+const strings = () => STRINGS[document.documentElement.lang] ?? STRINGS.en;
 
 // Live regions are announced only when they change after being in the page, so the offline
 // notice exists from the start and is merely emptied while online. It comes after the app in
@@ -15,23 +16,36 @@ offlineNotice.setAttribute('role', 'status');
 document.body.append(offlineNotice);
 
 function showConnection() {
-  offlineNotice.textContent = navigator.onLine ? '' : OFFLINE_TEXT;
+  const text = navigator.onLine ? '' : strings().offline;
+  // Writing the same words again would be announced again.
+  if (offlineNotice.textContent !== text) offlineNotice.textContent = text;
 }
 addEventListener('online', showConnection);
 addEventListener('offline', showConnection);
 showConnection();
 
+let updateNotice = null;
+
+function showUpdateNotice() {
+  if (!updateNotice) return;
+  updateNotice.text.textContent = strings().updateReady;
+  updateNotice.button.textContent = strings().updateNow;
+}
+
+new MutationObserver(() => {
+  showConnection();
+  showUpdateNotice();
+}).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+
 /** Shows the update notice; its button activates the waiting build, which then reloads the page. */
 function offerUpdate(waiting) {
-  if (document.querySelector('.dg-update-notice')) return;
+  if (updateNotice) return;
   const notice = document.createElement('div');
   notice.className = 'dg-page-notice dg-update-notice';
   notice.setAttribute('role', 'status');
   const text = document.createElement('span');
-  text.textContent = UPDATE_TEXT;
   const button = document.createElement('button');
   button.type = 'button';
-  button.textContent = UPDATE_BUTTON;
   button.addEventListener('click', () => {
     button.disabled = true;
     // Reloading only after the switch means the page never runs half old, half new.
@@ -39,6 +53,8 @@ function offerUpdate(waiting) {
     waiting.postMessage({ type: 'skip-waiting' });
   });
   notice.append(text, ' ', button);
+  updateNotice = { text, button };
+  showUpdateNotice();
   document.body.append(notice);
 }
 

@@ -12,6 +12,7 @@ import { after, before, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { serveStatic } from '../../scripts/serve.mjs';
+import { LANGUAGES, STRINGS } from '../../web/strings.js';
 import { CAPTION, TEST_CARD, TEST_TOKEN, startHfServer } from '../server/hf-server.mjs';
 import { decodeJpeg } from './images.mjs';
 
@@ -25,6 +26,11 @@ export const TOKEN = TEST_TOKEN;
 export const SERVER_CAPTION = CAPTION.trim();
 // Shrinks the app's waits before a retry a hundredfold, so no test sleeps for real minutes.
 export const FAST_RETRIES = '?retryDelayScale=0.01';
+// What the interface says, per language, from the app's own table: a test that finds its labels
+// there fails when a translation is missing. Helpers take `ui` and default to English.
+export { LANGUAGES };
+export const UI = STRINGS;
+const EN = STRINGS.en;
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -80,8 +86,9 @@ class Harness {
   /**
    * Opens the app in a fresh browser profile and fills the settings: `caption` and `generation`
    * are scenario names or full URLs, `settings` maps more field labels to values (see
-   * fillFields). The test fails at the end if the page threw anything uncaught or ever wrote the
-   * token to the console.
+   * fillFields). `language` is the browser's preferred language (its locale), and the labels of
+   * `settings` are in that language. The test fails at the end if the page threw anything
+   * uncaught or ever wrote the token to the console.
    */
   async openApp(t, {
     query = '',
@@ -90,8 +97,11 @@ class Harness {
     generation = 'gen-jpeg',
     token = TOKEN,
     settings = {},
+    language = 'en',
+    contextOptions = {},
   } = {}) {
-    const context = await this.browser.newContext();
+    const ui = UI[language];
+    const context = await this.browser.newContext({ locale: language, ...contextOptions });
     const page = await context.newPage();
     const pageErrors = [];
     const consoleLines = [];
@@ -104,18 +114,16 @@ class Harness {
     });
 
     await page.goto(new URL(query, this.site.url).href);
-    assert.deepEqual(await waitForOutcome(page, 'Ready. Choose a photo to begin.'), {
-      status: 'Ready. Choose a photo to begin.',
-    });
+    assert.deepEqual(await waitForOutcome(page, ui.ready), { status: ui.ready });
     await recordStatusHistory(page);
     const asUrl = (target) => (/^https?:/.test(target) ? target : this.endpoint(target));
     await fillFields(page, {
-      'Hugging Face token': token,
-      'Endpoint style': style,
-      'Captioning endpoint': asUrl(caption),
-      'Generation endpoint': asUrl(generation),
+      [ui.token]: token,
+      [ui.endpointStyle]: style,
+      [ui.captionUrl]: asUrl(caption),
+      [ui.generationUrl]: asUrl(generation),
       ...settings,
-    });
+    }, ui);
     return page;
   }
 }
@@ -170,16 +178,16 @@ export function alertBox(page) {
   return page.locator(APP).getByRole('alert');
 }
 
-export function captionBox(page) {
-  return page.getByLabel('Caption', { exact: true });
+export function captionBox(page, ui = EN) {
+  return page.getByLabel(ui.caption, { exact: true });
 }
 
-export function generatedImage(page) {
-  return page.getByRole('region', { name: 'Generated image' }).getByRole('img');
+export function generatedImage(page, ui = EN) {
+  return page.getByRole('region', { name: ui.generatedImage }).getByRole('img');
 }
 
-export function previewImage(page) {
-  return page.getByRole('img', { name: 'Preview of the chosen image' });
+export function previewImage(page, ui = EN) {
+  return page.getByRole('img', { name: ui.preview });
 }
 
 /** Natural size and the colours in the middle of the left and right halves, as displayed. */
@@ -216,15 +224,15 @@ const OUTPUT_FORMATS = {
  * The server's test card is on screen at the expected natural size with the prompt as alt text,
  * and the download link hands over the picture itself, in the expected format.
  */
-export async function assertGeneratedImageShown(page, { alt, format, size = TEST_CARD }) {
-  const image = generatedImage(page);
+export async function assertGeneratedImageShown(page, { alt, format, size = TEST_CARD, ui = EN }) {
+  const image = generatedImage(page, ui);
   assert.equal(await image.getAttribute('alt'), alt);
   const shown = await inspectDisplayedImage(image);
   assert.deepEqual({ width: shown.width, height: shown.height }, { width: size.width, height: size.height });
   assertCloseColour(shown.left, TEST_CARD.left, 'left half');
   assertCloseColour(shown.right, TEST_CARD.right, 'right half');
 
-  const download = page.getByRole('link', { name: 'Download image', exact: true });
+  const download = page.getByRole('link', { name: ui.downloadImage, exact: true });
   assert.equal(await download.getAttribute('download'), OUTPUT_FORMATS[format].fileName);
   const downloadedMagic = await download.evaluate(async (link) => {
     const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
@@ -247,47 +255,49 @@ export function fieldValues(page) {
 /* --- acting on the page ---------------------------------------------------------------------- */
 
 /** Opens the settings panel (and, in compact mode, the options) unless it is already shown. */
-export async function showSettings(page) {
-  await openPanel(page, 'Settings', 'Hugging Face token');
+export async function showSettings(page, ui = EN) {
+  await openPanel(page, ui.settings, ui.token, ui);
 }
 
-export async function showGenerationOptions(page) {
-  await openPanel(page, 'Generation options', 'Negative prompt');
+export async function showGenerationOptions(page, ui = EN) {
+  await openPanel(page, ui.generationOptions, ui.negativePrompt, ui);
 }
 
-async function openPanel(page, summary, someFieldLabel) {
+async function openPanel(page, summary, someFieldLabel, ui) {
   const field = page.getByLabel(someFieldLabel, { exact: true });
   if (await field.isVisible()) return;
-  const toggle = page.getByRole('button', { name: 'Options', exact: true });
+  const toggle = page.getByRole('button', { name: ui.options, exact: true });
   if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
   if (!(await field.isVisible())) await page.locator('summary', { hasText: summary }).click();
 }
 
-const OPTION_LABELS = new Set(['Negative prompt', 'Steps', 'Guidance scale', 'Width', 'Height', 'Seed', 'Random seed']);
-const SELECT_LABELS = new Set(['Endpoint style']);
+const OPTION_KEYS = ['negativePrompt', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'randomSeed'];
+const SELECT_KEYS = ['endpointStyle', 'language'];
 
 /**
- * Sets fields by their visible label, opening the panel that holds them first: text for inputs,
- * an option value for selects, true or false for checkboxes.
+ * Sets fields by their visible label in `ui`'s language, opening the panel that holds them
+ * first: text for inputs, an option value for selects, true or false for checkboxes.
  */
-export async function fillFields(page, values) {
+export async function fillFields(page, values, ui = EN) {
+  const optionLabels = new Set(OPTION_KEYS.map((key) => ui[key]));
+  const selectLabels = new Set(SELECT_KEYS.map((key) => ui[key]));
   for (const [label, value] of Object.entries(values)) {
-    if (OPTION_LABELS.has(label)) await showGenerationOptions(page);
-    else await showSettings(page);
+    if (optionLabels.has(label)) await showGenerationOptions(page, ui);
+    else await showSettings(page, ui);
     const field = page.getByLabel(label, { exact: true });
     if (typeof value === 'boolean') await field.setChecked(value);
-    else if (SELECT_LABELS.has(label)) await field.selectOption(value);
+    else if (selectLabels.has(label)) await field.selectOption(value);
     else await field.fill(String(value));
   }
 }
 
-export async function chooseImage(page, { name = 'photo.jpg', mimeType = 'image/jpeg', buffer }) {
-  await page.getByLabel('Image', { exact: true }).setInputFiles({ name, mimeType, buffer });
+export async function chooseImage(page, { name = 'photo.jpg', mimeType = 'image/jpeg', buffer }, ui = EN) {
+  await page.getByLabel(ui.image, { exact: true }).setInputFiles({ name, mimeType, buffer });
 }
 
-export async function chooseGoodImage(page, buffer) {
-  await chooseImage(page, { buffer });
-  assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
+export async function chooseGoodImage(page, buffer, ui = EN) {
+  await chooseImage(page, { buffer }, ui);
+  assert.deepEqual(await waitForOutcome(page, ui.imageReady), { status: ui.imageReady });
 }
 
 /** Clicks a button and waits for `expectedStatus` or an alert; returns which one came. */

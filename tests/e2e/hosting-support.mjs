@@ -67,11 +67,12 @@ export async function startCorsMirror(upstream) {
 }
 
 /**
- * A fresh browser context and page that fail the test at the end if the page threw anything
- * uncaught or wrote `secret` to the console.
+ * A fresh browser context (with Playwright's `contextOptions`: locale, colour scheme, viewport…)
+ * and page that fail the test at the end if the page threw anything uncaught or wrote `secret`
+ * to the console.
  */
-export async function openContext(t, browser, { secret } = {}) {
-  const context = await browser.newContext();
+export async function openContext(t, browser, { secret, contextOptions = {} } = {}) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const pageErrors = [];
   const consoleLines = [];
