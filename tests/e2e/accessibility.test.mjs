@@ -23,8 +23,8 @@ import {
   showSettings,
   useHarness,
   waitForOutcome,
+  openContext,
 } from './harness.mjs';
-import { openContext } from './hosting-support.mjs';
 import { quadrantJpeg } from './images.mjs';
 
 const harness = useHarness();

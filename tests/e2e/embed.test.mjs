@@ -25,8 +25,9 @@ import {
   showSettings,
   uploadedPhoto,
   useHarness,
+  openContext,
 } from './harness.mjs';
-import { openContext, startCorsMirror } from './hosting-support.mjs';
+import { startCorsMirror } from './hosting-support.mjs';
 import { quadrantJpeg } from './images.mjs';
 
 const harness = useHarness();

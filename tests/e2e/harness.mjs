@@ -101,16 +101,9 @@ class Harness {
     contextOptions = {},
   } = {}) {
     const ui = UI[language];
-    const context = await this.browser.newContext({ locale: language, ...contextOptions });
-    const page = await context.newPage();
-    const pageErrors = [];
-    const consoleLines = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => consoleLines.push(message.text()));
-    t.after(async () => {
-      await context.close();
-      assert.deepEqual(pageErrors, [], 'the page threw uncaught errors');
-      assert.deepEqual(consoleLines.filter((line) => line.includes(token)), [], 'the token reached the console');
+    const { page } = await openContext(t, this.browser, {
+      secret: token,
+      contextOptions: { locale: language, ...contextOptions },
     });
 
     await page.goto(new URL(query, this.site.url).href);
@@ -335,4 +328,24 @@ export function uploadedPhoto(request, style) {
 
 export function promptOf(request) {
   return jsonBody(request).inputs;
+}
+
+/**
+ * A fresh browser context (with Playwright's `contextOptions`: locale, colour scheme, viewport…)
+ * and page that fail the test at the end if the page threw anything uncaught or wrote `secret`
+ * to the console.
+ */
+export async function openContext(t, browser, { secret, contextOptions = {} } = {}) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const pageErrors = [];
+  const consoleLines = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => consoleLines.push(message.text()));
+  t.after(async () => {
+    await context.close();
+    assert.deepEqual(pageErrors, [], 'the page threw uncaught errors');
+    if (secret) assert.deepEqual(consoleLines.filter((line) => line.includes(secret)), [], 'the token reached the console');
+  });
+  return { context, page };
 }

@@ -3,7 +3,6 @@
 // a mirror that serves the build from another origin with CORS headers as a CDN would, and a
 // browser context that fails the test on uncaught page errors.
 
-import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -64,24 +63,4 @@ export async function startCorsMirror(upstream) {
         server.closeAllConnections();
       }),
   };
-}
-
-/**
- * A fresh browser context (with Playwright's `contextOptions`: locale, colour scheme, viewport…)
- * and page that fail the test at the end if the page threw anything uncaught or wrote `secret`
- * to the console.
- */
-export async function openContext(t, browser, { secret, contextOptions = {} } = {}) {
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  const pageErrors = [];
-  const consoleLines = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => consoleLines.push(message.text()));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(pageErrors, [], 'the page threw uncaught errors');
-    if (secret) assert.deepEqual(consoleLines.filter((line) => line.includes(secret)), [], 'the token reached the console');
-  });
-  return { context, page };
 }

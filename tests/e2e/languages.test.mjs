@@ -26,8 +26,8 @@ import {
   statusLine,
   useHarness,
   waitForOutcome,
+  openContext,
 } from './harness.mjs';
-import { openContext } from './hosting-support.mjs';
 import { quadrantJpeg } from './images.mjs';
 import { browserLanguage, supportedLanguage } from '../../web/strings.js';
 

@@ -22,8 +22,8 @@ import {
   uploadedPhoto,
   useHarness,
   waitForOutcome,
+  openContext,
 } from './harness.mjs';
-import { openContext } from './hosting-support.mjs';
 import { quadrantJpeg } from './images.mjs';
 
 const harness = useHarness({ chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });

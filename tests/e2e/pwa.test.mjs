@@ -23,8 +23,9 @@ import {
   previewImage,
   useHarness,
   waitForOutcome,
+  openContext,
 } from './harness.mjs';
-import { copyOfDist, openContext, restampServiceWorker, shellFiles } from './hosting-support.mjs';
+import { copyOfDist, restampServiceWorker, shellFiles } from './hosting-support.mjs';
 import { quadrantJpeg } from './images.mjs';
 
 const harness = useHarness();
