@@ -55,6 +55,17 @@ bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
+std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& limits) {
+  const std::uint64_t pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+  if (pixels <= limits.maxPixels) return std::nullopt;
+  return Error{ErrorCode::ImageTooLarge,
+               "The image is " + std::to_string(width) + "\xC3\x97" + std::to_string(height) + " (" +
+                   std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
+                   std::to_string(limits.maxPixels / 1'000'000) + " megapixels.",
+               0,
+               {}};
+}
+
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
   return decodeImageAtLeast(data, size, 0x7FFFFFFF, 0x7FFFFFFF, limits);
 }
@@ -88,14 +99,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
                                   "The PNG file is damaged (a chunk runs past the end of the file).");
   }
   const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
-  const std::uint64_t pixels = static_cast<std::uint64_t>(declaredWidth) * static_cast<std::uint64_t>(declaredHeight);
-  if (pixels > limits.maxPixels) {
-    return Result<Image>::failure(
-        ErrorCode::ImageTooLarge,
-        "The image is " + std::to_string(declaredWidth) + "\xC3\x97" + std::to_string(declaredHeight) + " (" +
-            std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
-            std::to_string(limits.maxPixels / 1'000'000) + " megapixels.");
-  }
+  if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight, limits)) return Result<Image>::failure(*tooLarge);
   if (format == ImageFormat::Jpeg && haveLibjpegTurbo()) {
     return decodeJpegScaled(data, size, minWidth, minHeight);
   }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/image.hpp"
@@ -22,6 +23,9 @@ struct DecodeLimits {
 // Formats only a browser decodes (WebP, AVIF, HEIC, TIFF, CMYK JPEG) fail with UnsupportedFormat
 // and a message naming the format, so the caller can hand the file to the browser's decoder.
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
+
+// The ImageTooLarge error for a width×height image past limits.maxPixels; nullopt within them.
+std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& limits);
 
 // Like decodeImage, but the decoder may return a smaller image, never smaller than
 // minWidth × minHeight (stored orientation), when that is cheaper than a full decode: JPEG is

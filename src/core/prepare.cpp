@@ -98,12 +98,8 @@ Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& option
   if (upright.width <= 0 || upright.height <= 0 || upright.rgba.size() != pixels * 4) {
     return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
   }
-  if (pixels > options.limits.maxPixels) {
-    return Result<PreparedUpload>::failure(
-        ErrorCode::ImageTooLarge, "The image is " + std::to_string(upright.width) + "\xC3\x97" +
-                                      std::to_string(upright.height) + " (" + std::to_string(pixels / 1'000'000) +
-                                      " megapixels); the largest accepted is " +
-                                      std::to_string(options.limits.maxPixels / 1'000'000) + " megapixels.");
+  if (auto tooLarge = pixelLimitError(upright.width, upright.height, options.limits)) {
+    return Result<PreparedUpload>::failure(*tooLarge);
   }
   const int width = upright.width, height = upright.height;
   return finishUpload(std::move(upright), width, height, options);
