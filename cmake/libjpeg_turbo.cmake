@@ -51,21 +51,66 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     configure_file("${generated}/${header}.new" "${generated}/${header}" COPYONLY)
   endforeach()
 
+  # Only what the app reaches: the baseline and progressive decoder with DCT-domain scaling, the
+  # accurate integer DCTs and fancy upsampling (libjpeg's defaults, which the core never changes),
+  # and a baseline encoder with the standard Huffman tables. Colour quantisation, merged
+  # ("sloppy") upsampling, the fast and float DCTs, progressive and Huffman-optimised encoding and
+  # input smoothing are switched off in jmorecfg.h below; libjpeg then rejects a request for one
+  # with JERR_NOT_COMPILED instead of linking code the app never runs (jquant1.c, jquant2.c,
+  # jdmerge.c, jidctflt.c, jidctfst.c, jfdctflt.c, jfdctfst.c, jcphuff.c; about 30 KB of wasm).
   set(decoder_sources
-    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdicc.c
-    jdinput.c jdmainct.c jdmarker.c jdmaster.c jdmerge.c jdphuff.c jdpostct.c jdsample.c jdtrans.c
-    jerror.c jidctflt.c jidctfst.c jidctint.c jidctred.c jquant1.c jquant2.c jutils.c jmemmgr.c
-    jmemnobs.c jsimd_none.c)
+    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdinput.c
+    jdmainct.c jdmarker.c jdmaster.c jdphuff.c jdpostct.c jdsample.c jerror.c jidctint.c jidctred.c
+    jutils.c jmemmgr.c jmemnobs.c jsimd_none.c)
   set(encoder_sources
     jcapimin.c jcapistd.c jccoefct.c jccolor.c jcdctmgr.c jchuff.c jcinit.c jcmainct.c jcmarker.c
-    jcmaster.c jcparam.c jcphuff.c jcprepct.c jcsample.c jdatadst.c jfdctflt.c jfdctfst.c jfdctint.c)
+    jcmaster.c jcparam.c jcprepct.c jcsample.c jdatadst.c jfdctint.c)
+  set(unused_features
+    QUANT_1PASS_SUPPORTED QUANT_2PASS_SUPPORTED UPSAMPLE_MERGING_SUPPORTED DCT_IFAST_SUPPORTED
+    DCT_FLOAT_SUPPORTED C_PROGRESSIVE_SUPPORTED ENTROPY_OPT_SUPPORTED INPUT_SMOOTHING_SUPPORTED)
+
+  # jmorecfg.h defines those switches unconditionally and every file includes it with quotes,
+  # which finds the copy next to the including file first. So the sources are compiled from a
+  # copy in the build tree whose jmorecfg.h has them #undef'd (the fetched tree stays pristine).
+  set(copy "${CMAKE_BINARY_DIR}/libjpeg_turbo_src")
+  file(GLOB headers RELATIVE "${src}" "${src}/*.h")
+  list(REMOVE_ITEM headers jconfig.h jconfigint.h jversion.h jmorecfg.h)  # generated ones win
+  foreach(file ${decoder_sources} ${encoder_sources} ${headers})
+    configure_file("${src}/${file}" "${copy}/${file}" COPYONLY)
+  endforeach()
+  # jdcolor.c, jccolor.c and friends #include their per-format bodies (jdcolext.c, ...).
+  file(GLOB included_bodies RELATIVE "${src}" "${src}/j*ext.c" "${src}/jdcol565.c" "${src}/jdmrg565.c"
+       "${src}/jstdhuff.c")
+  foreach(file ${included_bodies})
+    configure_file("${src}/${file}" "${copy}/${file}" COPYONLY)
+  endforeach()
+  file(READ "${src}/jmorecfg.h" morecfg)
+  foreach(feature ${unused_features})
+    string(REGEX REPLACE "#define[ \t]+${feature}" "#undef  ${feature}" patched "${morecfg}")
+    if(patched STREQUAL morecfg)
+      message(FATAL_ERROR "libjpeg-turbo: ${feature} not found in jmorecfg.h")
+    endif()
+    set(morecfg "${patched}")
+  endforeach()
+  file(WRITE "${generated}/jmorecfg.h.new" "${morecfg}")
+  configure_file("${generated}/jmorecfg.h.new" "${copy}/jmorecfg.h" COPYONLY)
+
   set(sources ${decoder_sources} ${encoder_sources})
-  list(TRANSFORM sources PREPEND "${src}/")
+  list(TRANSFORM sources PREPEND "${copy}/")
   add_library(dg_libjpeg_turbo STATIC ${sources})
   # The generated headers first, so the machine's own jpeglib.h (libjpeg-dev) is never mixed in.
-  target_include_directories(dg_libjpeg_turbo BEFORE PUBLIC "${generated}" "${src}")
+  target_include_directories(dg_libjpeg_turbo BEFORE PUBLIC "${generated}" "${copy}")
   target_compile_options(dg_libjpeg_turbo PRIVATE -w -O2)  # third-party code: its warnings are not ours;
   # -O2: as fast as -O3 here (scripts/bench) and smaller, since its colour converters come in many copies
+  # Setup, marker parsing, memory management and error paths run once per image: optimised for
+  # size. The per-pixel and per-block stages (entropy coding, DCTs, colour conversion, resampling)
+  # keep -O2, which is what the 12 MP decode in scripts/bench measures.
+  set(cold_sources
+    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jddctmgr.c jdinput.c jdmarker.c jdmaster.c jerror.c
+    jutils.c jmemmgr.c jmemnobs.c jsimd_none.c jcapimin.c jcapistd.c jcinit.c jcmarker.c jcmaster.c
+    jcparam.c jdatadst.c)
+  list(TRANSFORM cold_sources PREPEND "${copy}/")
+  set_source_files_properties(${cold_sources} PROPERTIES COMPILE_OPTIONS -Oz)
   # Count bits with clz (one wasm instruction) instead of two copies of a 64 KB lookup table.
   target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC)
   message(STATUS "JPEG decoding: libjpeg-turbo ${version} from ${src}")
