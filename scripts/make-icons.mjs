@@ -78,6 +78,6 @@ const ICONS = [
 const out = path.resolve(process.argv[2] ?? 'dist/icons');
 mkdirSync(out, { recursive: true });
 for (const { name, size, maskable } of ICONS) {
-  writeFileSync(path.join(out, name), encodePng(size, size, paint(size, { maskable })));
+  writeFileSync(path.join(out, name), encodePng(size, size, paint(size, { maskable }), { indexed: true }));
 }
 console.log(`icons: ${ICONS.map((icon) => icon.name).join(', ')} in ${out}`);

@@ -24,27 +24,51 @@ function chunk(type, data) {
 }
 
 /**
- * An 8-bit PNG from RGBA pixels: RGBA, or RGB when `alpha` is false. Every row uses filter 0
- * (flat colours compress well without filtering); no interlace.
+ * An 8-bit PNG from RGBA pixels: RGBA, or RGB when `alpha` is false, or indexed (a palette with
+ * per-entry transparency) when `indexed` is true and the picture has at most 256 distinct colours,
+ * which makes flat artwork such as the icons several times smaller. Every row uses filter 0 (flat
+ * colours compress well without filtering); no interlace.
  */
-export function encodePng(width, height, rgba, { alpha = true } = {}) {
-  const channels = alpha ? 4 : 3;
+export function encodePng(width, height, rgba, { alpha = true, indexed = false } = {}) {
+  const palette = indexed ? paletteOf(rgba) : null;
+  const channels = palette ? 1 : alpha ? 4 : 3;
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
-  header.set([8, alpha ? 6 : 2, 0, 0, 0], 8); // bit depth 8, colour type RGBA (6) or RGB (2)
+  // Bit depth 8; colour type indexed (3), RGBA (6) or RGB (2).
+  header.set([8, palette ? 3 : alpha ? 6 : 2, 0, 0, 0], 8);
   const rowBytes = 1 + width * channels; // the leading 0 byte of each row is its filter type
   const rows = Buffer.alloc(height * rowBytes);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
       const from = (y * width + x) * 4;
-      rows.set(rgba.subarray(from, from + channels), y * rowBytes + 1 + x * channels);
+      const to = y * rowBytes + 1 + x * channels;
+      if (palette) rows[to] = palette.index.get(rgba.readUInt32BE(from));
+      else rows.set(rgba.subarray(from, from + channels), to);
     }
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
+    ...(palette ? [chunk('PLTE', palette.rgb), chunk('tRNS', palette.alpha)] : []),
     chunk('IDAT', deflateSync(rows, { level: 9 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** The distinct colours of RGBA pixels, in order of first appearance, as PLTE and tRNS data. */
+function paletteOf(rgba) {
+  const index = new Map();
+  for (let from = 0; from < rgba.length; from += 4) {
+    const colour = rgba.readUInt32BE(from);
+    if (!index.has(colour)) index.set(colour, index.size);
+  }
+  if (index.size > 256) throw new Error(`${index.size} colours do not fit a PNG palette`);
+  const rgb = Buffer.alloc(index.size * 3);
+  const alpha = Buffer.alloc(index.size);
+  for (const [colour, i] of index) {
+    rgb.writeUIntBE(colour >>> 8, i * 3, 3);
+    alpha[i] = colour & 0xff;
+  }
+  return { index, rgb, alpha };
 }

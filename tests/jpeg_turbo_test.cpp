@@ -41,6 +41,19 @@ TEST_CASE("a reduced-scale decode covers the requested size and keeps the pictur
   CHECK(full.value().height == 1200);
 }
 
+TEST_CASE("every reduced scale decodes a 4:2:0 JPEG's colours") {
+  // Below 8/8 libjpeg enlarges the half-resolution chroma through its larger inverse DCTs (10x10
+  // at 5/8, 12x12 at 6/8, 14x14 at 7/8): a build without them fails on most phone photos.
+  const auto jpeg = jpegOf(quadrants(1600, 1200));
+  for (int eighths = 1; eighths <= 8; ++eighths) {
+    CAPTURE(eighths);
+    const auto result = decodeImageAtLeast(jpeg.data(), jpeg.size(), 200 * eighths, 150 * eighths);
+    REQUIRE(result.ok());
+    CHECK(hasQuadrants(result.value(), kRed, kGreen, kBlue, kYellow));
+    if (haveLibjpegTurbo()) CHECK(result.value().width == 200 * eighths);
+  }
+}
+
 TEST_CASE("a fine pattern in a large JPEG upload averages to grey instead of aliasing") {
   // One-pixel vertical stripes: any decoder or resampler that skips samples turns them into bands.
   Image stripes(1200, 900);
