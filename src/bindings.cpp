@@ -1,18 +1,33 @@
-// The only file that speaks embind: a handful of free functions over the core. Values cross as
-// plain objects; bytes are copied once on the way in and once into a fresh Uint8Array on the way
-// out, so JS never holds a view of wasm memory that a later memory growth could detach.
+// The only file the worker calls into: plain C functions over the core, with no binding library
+// (embind's runtime cost more download than everything it bound). The contract:
+// - In: bytes go into the input buffer (dg_input, or dg_input_pixels for decoded pixels), which
+//   the next call reads or takes; settings arrive as NUL-terminated UTF-8 JSON strings.
+// - Out: every call answers its request id exactly once through dg_reply (src/bindings.js) with a
+//   JSON text {ok, value} or {ok: false, error: {code, message, status, requestId}}, plus at most
+//   one byte buffer, which JS copies before the call returns. Synchronous operations reply before
+//   they return; caption and generation reply when the job ends, and report each wait before a
+//   retry through dg_progress.
+// The worker makes one call at a time, so one input buffer is enough.
 
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
+#include <emscripten/emscripten.h>
+
+#include <string>
+#include <utility>
 
 #include "core/endpoint.hpp"
 #include "core/inference_client.hpp"
 #include "core/prepare.hpp"
 #include "net/fetch_transport.hpp"
 
+extern "C" {
+// Implemented in src/bindings.js.
+void dg_reply(double id, const char* json, std::size_t jsonLength, const std::uint8_t* bytes, std::size_t bytesLength);
+void dg_progress(double id, const char* json, std::size_t jsonLength);
+}
+
 namespace {
 
-using emscripten::val;
+std::vector<std::uint8_t> input;
 
 dg::InferenceClient& client() {
   static dg::net::FetchTransport transport;
@@ -20,166 +35,192 @@ dg::InferenceClient& client() {
   return instance;
 }
 
-std::vector<std::uint8_t> copyIn(const val& bytes) {
-  std::vector<std::uint8_t> out(bytes["length"].as<std::size_t>());
-  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", bytes);
-  return out;
-}
+// A JSON object written field by field: the replies are flat and few, and building them as
+// nlohmann::json values cost more wasm than all the rest of this file. Strings are escaped for
+// JSON; bytes that are not UTF-8 (a server's text can be anything) pass through, and JS's
+// decoder shows them as U+FFFD.
+class JsonObject {
+ public:
+  JsonObject& field(const char* name, const std::string& value) { return key(name), quote(value), *this; }
+  JsonObject& field(const char* name, const char* value) { return field(name, std::string(value)); }
+  JsonObject& field(const char* name, bool value) { return key(name), text_ += value ? "true" : "false", *this; }
+  JsonObject& field(const char* name, int value) { return key(name), text_ += std::to_string(value), *this; }
+  JsonObject& field(const char* name, double value) { return key(name), text_ += std::to_string(value), *this; }
+  JsonObject& field(const char* name, const JsonObject& value) { return key(name), text_ += value.text(), *this; }
+  std::string text() const { return text_ + "}"; }
 
-val copyOut(const std::vector<std::uint8_t>& bytes) {
-  return val(emscripten::typed_memory_view(bytes.size(), bytes.data())).call<val>("slice");
-}
-
-val errorValue(const dg::Error& error) {
-  val out = val::object();
-  out.set("code", std::string(dg::errorCodeName(error.code)));
-  out.set("message", error.message);
-  out.set("status", error.status);
-  out.set("requestId", error.requestId);
-  return out;
-}
-
-val failure(const dg::Error& error) {
-  val out = val::object();
-  out.set("ok", false);
-  out.set("error", errorValue(error));
-  return out;
-}
-
-val success(const val& value) {
-  val out = val::object();
-  out.set("ok", true);
-  out.set("value", value);
-  return out;
-}
-
-// {ok, value: {bytes, contentType, width, height, sourceWidth, sourceHeight}}.
-val uploadValue(const dg::PreparedUpload& upload) {
-  val value = val::object();
-  value.set("bytes", copyOut(upload.bytes));
-  value.set("contentType", upload.contentType);
-  value.set("width", upload.width);
-  value.set("height", upload.height);
-  value.set("sourceWidth", upload.sourceWidth);
-  value.set("sourceHeight", upload.sourceHeight);
-  return success(value);
-}
-
-// {ok, value: {bytes, contentType, width, height, sourceWidth, sourceHeight}} or {ok: false, error}.
-val prepareUpload(const val& fileBytes, const std::string& optionsJson) {
-  const auto options = dg::parsePrepareOptions(optionsJson);
-  if (!options.ok()) return failure(options.error());
-  const std::vector<std::uint8_t> bytes = copyIn(fileBytes);
-  const auto prepared = dg::prepareUpload(bytes.data(), bytes.size(), options.value());
-  if (!prepared.ok()) return failure(prepared.error());
-  return uploadValue(prepared.value());
-}
-
-// The same upload from pixels the browser decoded (WebP, AVIF, HEIC, CMYK JPEG): rgba is a
-// Uint8Array or Uint8ClampedArray of width*height*4 straight-alpha bytes, already upright.
-val preparePixels(const val& rgba, int width, int height, const std::string& optionsJson) {
-  const auto options = dg::parsePrepareOptions(optionsJson);
-  if (!options.ok()) return failure(options.error());
-  const std::uint64_t expected = width > 0 && height > 0 ? static_cast<std::uint64_t>(width) * height * 4 : 0;
-  if (expected == 0 || rgba["length"].as<double>() != static_cast<double>(expected)) {
-    return failure({dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}});
+ private:
+  void key(const char* name) {
+    text_ += text_.size() > 1 ? "," : "";
+    quote(name);
+    text_ += ':';
   }
-  if (expected / 4 > options.value().limits.maxPixels) {
-    // Refused before the copy: the check in the core would come after allocating it.
-    return failure({dg::ErrorCode::ImageTooLarge,
-                    "The image is " + std::to_string(width) + "\xC3\x97" + std::to_string(height) +
-                        " pixels, more than the largest accepted.", 0, {}});
+  void quote(const std::string& value) {
+    static const char hex[] = "0123456789abcdef";
+    text_ += '"';
+    for (const char c : value) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        text_ += '\\';
+        text_ += c;
+      } else if (byte < 0x20) {
+        text_ += "\\u00";
+        text_ += hex[byte >> 4];
+        text_ += hex[byte & 15];
+      } else {
+        text_ += c;
+      }
+    }
+    text_ += '"';
+  }
+  std::string text_ = "{";
+};
+
+void reply(double id, const JsonObject& value, const std::vector<std::uint8_t>& bytes = {}) {
+  const std::string body = JsonObject().field("ok", true).field("value", value).text();
+  dg_reply(id, body.data(), body.size(), bytes.data(), bytes.size());
+}
+
+void replyError(double id, const dg::Error& error) {
+  const std::string body = JsonObject()
+                               .field("ok", false)
+                               .field("error", JsonObject()
+                                                   .field("code", dg::errorCodeName(error.code))
+                                                   .field("message", error.message)
+                                                   .field("status", error.status)
+                                                   .field("requestId", error.requestId))
+                               .text();
+  dg_reply(id, body.data(), body.size(), nullptr, 0);
+}
+
+// Bytes: the upload, encoded. Value: {contentType, width, height, sourceWidth, sourceHeight}.
+void replyUpload(double id, const dg::Result<dg::PreparedUpload>& prepared) {
+  if (!prepared.ok()) return replyError(id, prepared.error());
+  const dg::PreparedUpload& upload = prepared.value();
+  reply(id,
+        JsonObject()
+            .field("contentType", upload.contentType)
+            .field("width", upload.width)
+            .field("height", upload.height)
+            .field("sourceWidth", upload.sourceWidth)
+            .field("sourceHeight", upload.sourceHeight),
+        upload.bytes);
+}
+
+// Tells the page about each wait before a retry: {failedAttempt, maxAttempts, waitMs, modelLoading, reason}.
+dg::InferenceClient::Notify notifier(double id) {
+  return [id](const dg::RetryNotice& notice) {
+    const std::string body = JsonObject()
+                                 .field("failedAttempt", notice.failedAttempt)
+                                 .field("maxAttempts", notice.maxAttempts)
+                                 .field("waitMs", notice.waitMs)
+                                 .field("modelLoading", notice.modelLoading)
+                                 .field("reason", notice.reason)
+                                 .text();
+    dg_progress(id, body.data(), body.size());
+  };
+}
+
+}  // namespace
+
+extern "C" {
+
+// Room for `size` bytes of a file, filled by JS before the next call.
+EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input(std::size_t size) {
+  input.assign(size, 0);
+  return input.data();
+}
+
+// Room for width*height straight-alpha RGBA pixels the browser decoded (WebP, AVIF, HEIC, CMYK
+// JPEG), already upright. Checked before allocating: on a refusal it replies the error and
+// returns null.
+EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int height, const char* optionsJson) {
+  const auto options = dg::parsePrepareOptions(optionsJson);
+  if (!options.ok()) return replyError(id, options.error()), nullptr;
+  if (width <= 0 || height <= 0) {
+    return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}}),
+           nullptr;
+  }
+  if (const auto tooLarge = dg::pixelLimitError(width, height, options.value().limits)) {
+    return replyError(id, *tooLarge), nullptr;
+  }
+  return dg_input(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+}
+
+// The input file as an upload (see replyUpload); options as parsePrepareOptions reads them.
+EMSCRIPTEN_KEEPALIVE void dg_prepare_upload(double id, const char* optionsJson) {
+  const auto options = dg::parsePrepareOptions(optionsJson);
+  if (!options.ok()) return replyError(id, options.error());
+  replyUpload(id, dg::prepareUpload(input.data(), input.size(), options.value()));
+}
+
+// The pixels placed by dg_input_pixels as an upload, exactly as dg_prepare_upload would make it.
+EMSCRIPTEN_KEEPALIVE void dg_prepare_pixels(double id, int width, int height, const char* optionsJson) {
+  const auto options = dg::parsePrepareOptions(optionsJson);
+  if (!options.ok()) return replyError(id, options.error());
+  if (width <= 0 || height <= 0 || input.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
+    return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}});
   }
   dg::Image image;
   image.width = width;
   image.height = height;
-  image.rgba = copyIn(rgba);
-  const auto prepared = dg::preparePixels(std::move(image), options.value());
-  if (!prepared.ok()) return failure(prepared.error());
-  return uploadValue(prepared.value());
+  image.rgba = std::move(input);
+  input = {};
+  replyUpload(id, dg::preparePixels(std::move(image), options.value()));
 }
 
-// {ok, value: {width, height, rgba}}: a file's upright pixels (generated images coming back).
-val decodeImage(const val& fileBytes) {
-  const std::vector<std::uint8_t> bytes = copyIn(fileBytes);
-  const auto image = dg::decodeUpright(bytes.data(), bytes.size());
-  if (!image.ok()) return failure(image.error());
-  val value = val::object();
-  value.set("width", image.value().width);
-  value.set("height", image.value().height);
-  value.set("rgba", copyOut(image.value().rgba));
-  return success(value);
+// The input file's upright pixels (generated images coming back). Bytes: RGBA. Value: {width, height}.
+EMSCRIPTEN_KEEPALIVE void dg_decode_image(double id) {
+  const auto image = dg::decodeUpright(input.data(), input.size());
+  if (!image.ok()) return replyError(id, image.error());
+  reply(id, JsonObject().field("width", image.value().width).field("height", image.value().height), image.value().rgba);
 }
 
-// {name, mimeType, known}: what the leading bytes say a file is, whatever its name or label claims.
-val sniffFormat(const val& leadingBytes) {
-  const std::vector<std::uint8_t> bytes = copyIn(leadingBytes);
-  const dg::ImageFormat format = dg::sniffImageFormat(bytes);
-  val value = val::object();
-  value.set("name", std::string(dg::formatName(format)));
-  value.set("mimeType", std::string(dg::mimeType(format)));
-  value.set("known", format != dg::ImageFormat::Unknown);
-  return value;
+// What the input's leading bytes say it is, whatever its name or label claims: {name, mimeType, known}.
+EMSCRIPTEN_KEEPALIVE void dg_sniff_format(double id) {
+  const dg::ImageFormat format = dg::sniffImageFormat(input);
+  reply(id, JsonObject()
+                .field("name", dg::formatName(format))
+                .field("mimeType", dg::mimeType(format))
+                .field("known", format != dg::ImageFormat::Unknown));
 }
 
-// Tells the page about each wait before a retry: {failedAttempt, maxAttempts, waitMs, modelLoading, reason}.
-dg::InferenceClient::Notify notifier(val onRetry) {
-  return [onRetry](const dg::RetryNotice& notice) {
-    val value = val::object();
-    value.set("failedAttempt", notice.failedAttempt);
-    value.set("maxAttempts", notice.maxAttempts);
-    value.set("waitMs", notice.waitMs);
-    value.set("modelLoading", notice.modelLoading);
-    value.set("reason", notice.reason);
-    onRetry(value);
-  };
-}
-
-// onDone({ok, value: {caption, requestId}} | {ok: false, error}); onRetry as above.
-void startCaption(double jobId, const val& image, const std::string& contentType, const std::string& endpointJson,
-                  val onDone, val onRetry) {
+// Captions the input (an upload of the given content type). Value: {caption, requestId}.
+EMSCRIPTEN_KEEPALIVE void dg_start_caption(double id, const char* contentType, const char* endpointJson) {
   const auto endpoint = dg::parseEndpointConfig(endpointJson, 60000);
-  if (!endpoint.ok()) return onDone(failure(endpoint.error())), void();
-  client().caption(static_cast<dg::InferenceClient::JobId>(jobId), endpoint.value(), copyIn(image), contentType,
-                   [onDone](dg::Result<dg::Caption> result) {
-                     if (!result.ok()) return onDone(failure(result.error())), void();
-                     val value = val::object();
-                     value.set("caption", result.value().text);
-                     value.set("requestId", result.value().requestId);
-                     onDone(success(value));
+  if (!endpoint.ok()) return replyError(id, endpoint.error());
+  client().caption(static_cast<dg::InferenceClient::JobId>(id), endpoint.value(), std::exchange(input, {}),
+                   contentType,
+                   [id](dg::Result<dg::Caption> result) {
+                     if (!result.ok()) return replyError(id, result.error());
+                     reply(id, JsonObject().field("caption", result.value().text).field("requestId", result.value().requestId));
                    },
-                   notifier(onRetry));
+                   notifier(id));
 }
 
-// onDone({ok, value: {bytes, mimeType, requestId}} | {ok: false, error}); onRetry as above.
-void startGeneration(double jobId, const std::string& prompt, const std::string& endpointJson,
-                     const std::string& parametersJson, val onDone, val onRetry) {
+// Paints the prompt. Bytes: the image file. Value: {mimeType, requestId}.
+EMSCRIPTEN_KEEPALIVE void dg_start_generation(double id, const char* prompt, const char* endpointJson,
+                                              const char* parametersJson) {
   const auto endpoint = dg::parseEndpointConfig(endpointJson, 120000);
-  if (!endpoint.ok()) return onDone(failure(endpoint.error())), void();
+  if (!endpoint.ok()) return replyError(id, endpoint.error());
   const auto parameters = dg::parseGenerationParameters(parametersJson);
-  if (!parameters.ok()) return onDone(failure(parameters.error())), void();
-  client().generate(static_cast<dg::InferenceClient::JobId>(jobId), endpoint.value(), prompt, parameters.value(),
-                    [onDone](dg::Result<dg::GeneratedImage> result) {
-                      if (!result.ok()) return onDone(failure(result.error())), void();
-                      val value = val::object();
-                      value.set("bytes", copyOut(result.value().bytes));
-                      value.set("mimeType", std::string(dg::mimeType(result.value().format)));
-                      value.set("requestId", result.value().requestId);
-                      onDone(success(value));
+  if (!parameters.ok()) return replyError(id, parameters.error());
+  client().generate(static_cast<dg::InferenceClient::JobId>(id), endpoint.value(), prompt, parameters.value(),
+                    [id](dg::Result<dg::GeneratedImage> result) {
+                      if (!result.ok()) return replyError(id, result.error());
+                      reply(id,
+                            JsonObject()
+                                .field("mimeType", dg::mimeType(result.value().format))
+                                .field("requestId", result.value().requestId),
+                            result.value().bytes);
                     },
-                    notifier(onRetry));
+                    notifier(id));
 }
 
-bool cancelJob(double jobId) { return client().cancel(static_cast<dg::InferenceClient::JobId>(jobId)); }
-
-}  // namespace
-
-EMSCRIPTEN_BINDINGS(describe_generate) {
-  emscripten::function("prepareUpload", &prepareUpload);
-  emscripten::function("preparePixels", &preparePixels);
-  emscripten::function("decodeImage", &decodeImage);
-  emscripten::function("sniffFormat", &sniffFormat);
-  emscripten::function("startCaption", &startCaption);
-  emscripten::function("startGeneration", &startGeneration);
-  emscripten::function("cancelJob", &cancelJob);
+// Cancels a running caption or generation, which then replies a Cancelled error. Value: {cancelled}.
+EMSCRIPTEN_KEEPALIVE void dg_cancel_job(double id, double targetId) {
+  const bool cancelled = client().cancel(static_cast<dg::InferenceClient::JobId>(targetId));
+  reply(id, JsonObject().field("cancelled", cancelled));
 }
+
+}  // extern "C"

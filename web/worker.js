@@ -10,8 +10,19 @@ import createDescribeGenerate from './describe_generate.js';
 const waiting = [];
 let core = null;
 let startupError = null;
+// What to do with each request id's reply from the core (src/bindings.cpp), until it comes.
+const pending = new Map();
 
-createDescribeGenerate().then(
+createDescribeGenerate({
+  onReply(id, json, bytes) {
+    const handle = pending.get(id);
+    pending.delete(id);
+    handle?.(JSON.parse(json), bytes);
+  },
+  onProgress(id, json) {
+    postMessage({ id, progress: JSON.parse(json) });
+  },
+}).then(
   (module) => {
     core = module;
     postMessage({ type: 'ready' });
@@ -36,13 +47,54 @@ self.onmessage = ({ data }) => {
 };
 
 const bytesOf = (buffer) => new Uint8Array(buffer);
+const utf8 = new TextEncoder();
+
+// Places bytes in the core's input buffer, which the next call reads. HEAPU8 is read after the
+// allocation: growing the memory replaces it.
+function input(bytes) {
+  const pointer = core._dg_input(bytes.length);
+  core.HEAPU8.set(bytes, pointer);
+}
+
+// Calls the core with strings as NUL-terminated UTF-8 in its memory, freed once it returns.
+function withStrings(strings, call) {
+  const pointers = strings.map((text) => {
+    const encoded = utf8.encode(`${text}\0`);
+    const pointer = core._malloc(encoded.length);
+    core.HEAPU8.set(encoded, pointer);
+    return pointer;
+  });
+  try {
+    return call(...pointers);
+  } finally {
+    pointers.forEach((pointer) => core._free(pointer));
+  }
+}
+
+// Runs a call that replies before it returns, and gives back that reply: {ok, value} or {ok: false,
+// error}, with the reply's bytes under `bytesKey` of the value.
+function now(id, call, bytesKey = 'bytes') {
+  let outcome;
+  pending.set(id, (reply, bytes) => {
+    outcome = reply;
+    if (reply.ok && bytes.length > 0) reply.value[bytesKey] = bytes;
+  });
+  try {
+    call();
+  } finally {
+    pending.delete(id);
+  }
+  return outcome;
+}
 
 // Formats the core cannot decode (WebP, AVIF, HEIC, CMYK JPEG) are decoded by the browser, and
 // its pixels go back into the core, so a person never sees "unsupported" for a file their browser
 // opens. Only a file nothing here can open gets an error, naming the format its bytes show.
-async function withBrowserDecoder(data, outcome, usePixels, reply) {
-  const format = core.sniffFormat(data.subarray(0, 32));
-  if (outcome.ok || outcome.error.code !== 'unsupported_format' || !format.known) return reply(outcome);
+async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
+  if (outcome.ok || outcome.error.code !== 'unsupported_format') return reply(outcome);
+  input(data.subarray(0, 32));
+  const format = now(id, () => core._dg_sniff_format(id)).value;
+  if (!format.known) return reply(outcome);
   let pixels;
   try {
     const bitmap = await createImageBitmap(new Blob([data], { type: format.mimeType }), { imageOrientation: 'from-image' });
@@ -62,27 +114,37 @@ async function withBrowserDecoder(data, outcome, usePixels, reply) {
 }
 
 const operations = {
-  prepare({ bytes, maxSide = 1024, format = 'jpeg', quality = 90 }, reply) {
+  prepare({ bytes, maxSide = 1024, format = 'jpeg', quality = 90 }, reply, id) {
     const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
-    withBrowserDecoder(data, core.prepareUpload(data, options), (p) => core.preparePixels(p.data, p.width, p.height, options), reply);
+    input(data);
+    const fromFile = now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
+    withBrowserDecoder(id, data, fromFile, ({ data: rgba, width, height }) => now(id, () => withStrings([options], (o) => {
+      const pixels = core._dg_input_pixels(id, width, height, o);
+      if (!pixels) return;  // refused, and replied why
+      core.HEAPU8.set(rgba, pixels);
+      core._dg_prepare_pixels(id, width, height, o);
+    })), reply);
   },
   // Pixels of a generated image coming back: {width, height, rgba}.
-  decode({ bytes }, reply) {
+  decode({ bytes }, reply, id) {
     const data = bytesOf(bytes);
-    withBrowserDecoder(data, core.decodeImage(data), (p) => ({ ok: true, value: { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer) } }), reply);
+    input(data);
+    const fromFile = now(id, () => core._dg_decode_image(id), 'rgba');
+    withBrowserDecoder(id, data, fromFile, (p) => ({ ok: true, value: { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer) } }), reply);
   },
   caption({ upload, endpoint }, reply, id) {
-    core.startCaption(id, bytesOf(upload.bytes), upload.contentType, JSON.stringify(endpoint), reply, progress(id));
+    pending.set(id, reply);
+    input(bytesOf(upload.bytes));
+    withStrings([upload.contentType, JSON.stringify(endpoint)], (type, e) => core._dg_start_caption(id, type, e));
   },
   generate({ prompt, endpoint, parameters = {} }, reply, id) {
-    core.startGeneration(id, prompt, JSON.stringify(endpoint), JSON.stringify(parameters), reply, progress(id));
+    pending.set(id, (outcome, bytes) => reply(outcome.ok ? { ok: true, value: { ...outcome.value, bytes } } : outcome));
+    withStrings([prompt, JSON.stringify(endpoint), JSON.stringify(parameters)], (p, e, g) => core._dg_start_generation(id, p, e, g));
   },
-  cancel({ targetId }, reply) {
-    reply({ ok: true, value: { cancelled: core.cancelJob(targetId) } });
+  cancel({ targetId }, reply, id) {
+    reply(now(id, () => core._dg_cancel_job(id, targetId)));
   },
 };
-
-const progress = (id) => (notice) => postMessage({ id, progress: notice });
 
 function handle({ id, type, payload }) {
   const operation = operations[type];
