@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
+#include <map>
 #include <vector>
 
 #include "core/endpoint.hpp"
@@ -65,7 +65,7 @@ class InferenceClient {
   Job take(JobId id);  // removes a finished job so its callback may safely start another
 
   Transport& transport_;
-  std::unordered_map<JobId, Job> jobs_;
+  std::map<JobId, Job> jobs_;
 };
 
 }  // namespace dg

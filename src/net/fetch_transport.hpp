@@ -1,7 +1,7 @@
 #pragma once
 // Transport over emscripten_fetch (XHR underneath). Browser only.
 
-#include <unordered_map>
+#include <map>
 
 #include "core/http.hpp"
 
@@ -20,10 +20,10 @@ class FetchTransport final : public Transport {
   struct Context;
   static void onFinished(emscripten_fetch_t* fetch);
   Handle next_ = 1;
-  std::unordered_map<Handle, Context*> inFlight_;
+  std::map<Handle, Context*> inFlight_;
   struct Timer;
   static void onTimer(void* timer);
-  std::unordered_map<Handle, Timer*> timers_;
+  std::map<Handle, Timer*> timers_;
 };
 
 }  // namespace dg::net
