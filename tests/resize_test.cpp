@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/resize.hpp"
 #include "test_images.hpp"
 
@@ -56,4 +59,37 @@ TEST_CASE("transparent pixels do not bleed their hidden colour into the average"
   CHECK(one.pixel(0, 0)[0] == 255);  // still pure red, half transparent
   CHECK(one.pixel(0, 0)[1] == 0);
   CHECK(std::abs(one.pixel(0, 0)[3] - 128) <= 1);
+}
+
+TEST_CASE("every output pixel is the exact area average of what it covers, to within one level") {
+  // A different ramp per channel and axis, sized so output pixels cover fractional source
+  // pixels, with the edges included: the last column's taps are the ones moved left.
+  const int sourceWidth = 1511, sourceHeight = 1133, width = 1024, height = 768;
+  auto value = [](int x, int y, int c) { return static_cast<std::uint8_t>((x * (c + 1) + y * (3 - c)) % 256); };
+  Image source(sourceWidth, sourceHeight);
+  for (int y = 0; y < sourceHeight; ++y) {
+    for (int x = 0; x < sourceWidth; ++x) {
+      std::uint8_t* p = source.pixel(x, y);
+      for (int c = 0; c < 3; ++c) p[c] = value(x, y, c);
+      p[3] = 255;
+    }
+  }
+  const Image small = resizeArea(source, width, height);
+  const double sx = double(sourceWidth) / width, sy = double(sourceHeight) / height;
+  auto overlap = [](double begin, double end, int s) { return std::max(0.0, std::min(end, s + 1.0) - std::max(begin, double(s))); };
+  for (int y : {0, 1, 383, 766, 767}) {
+    for (int x : {0, 1, 500, 1022, 1023}) {
+      for (int c = 0; c < 3; ++c) {
+        double sum = 0;
+        for (int j = int(y * sy); j < std::min(sourceHeight, int(std::ceil((y + 1) * sy))); ++j) {
+          for (int i = int(x * sx); i < std::min(sourceWidth, int(std::ceil((x + 1) * sx))); ++i) {
+            sum += value(i, j, c) * overlap(x * sx, (x + 1) * sx, i) * overlap(y * sy, (y + 1) * sy, j);
+          }
+        }
+        INFO("at " << x << "," << y << " channel " << c);
+        CHECK(std::abs(small.pixel(x, y)[c] - sum / (sx * sy)) <= 1.0);
+      }
+      CHECK(small.pixel(x, y)[3] == 255);
+    }
+  }
 }

@@ -139,9 +139,13 @@ describe('the keyboard', { timeout: TEST_TIMEOUT_MS }, () => {
       const page = await harness.openApp(t, { language });
       await page.evaluate(() => document.activeElement?.blur());
 
-      // The drop zone's file input opens the system's chooser from the keyboard.
+      // The drop zone's file input opens the system's chooser from the keyboard. Listening starts
+      // first: Playwright intercepts choosers only once a listener exists, and a chooser opened
+      // before that would go unseen.
+      const chooserOpened = page.waitForEvent('filechooser', { timeout: WAIT_MS });
       await tabTo(page, ui.image);
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: WAIT_MS }), page.keyboard.press('Space')]);
+      await page.keyboard.press('Space');
+      const chooser = await chooserOpened;
       await chooser.setFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: quadrantJpeg(640, 480) });
       assert.deepEqual(await waitForOutcome(page, ui.imageReady), { status: ui.imageReady });
 

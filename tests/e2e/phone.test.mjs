@@ -108,10 +108,9 @@ describe('"Take photo"', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.equal(await camera.getAttribute('capture'), 'environment');
     assert.equal(await camera.getAttribute('accept'), 'image/*');
 
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser', { timeout: WAIT_MS }),
-      page.locator('#app .dg-camera label').tap(),
-    ]);
+    const chooserOpened = page.waitForEvent('filechooser', { timeout: WAIT_MS });  // listening first, as in accessibility.test.mjs
+    await page.locator('#app .dg-camera label').tap();
+    const chooser = await chooserOpened;
     await chooser.setFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: quadrantJpeg(1600, 1200) });
     assert.deepEqual(await waitForOutcome(page, ui.imageReady), { status: ui.imageReady });
 
