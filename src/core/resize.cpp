@@ -123,12 +123,10 @@ void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int wid
 }
 
 void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int width, std::int16_t* out) {
-  switch (columns.taps) {
-    case 2: return resampleRowOpaque<2>(in, columns, width, out);
-    case 3: return resampleRowOpaque<3>(in, columns, width, out);
-    case 4: return resampleRowOpaque<4>(in, columns, width, out);
-    default: return resampleRowOpaque<0>(in, columns, width, out);
-  }
+  // Three taps: any reduction to between half and the whole size, as after a JPEG's
+  // reduced-scale decode.
+  if (columns.taps == 3) return resampleRowOpaque<3>(in, columns, width, out);
+  resampleRowOpaque<0>(in, columns, width, out);
 }
 
 // One output row from `count` resampled rows. The weights sum to kOne and every value is at most
