@@ -58,6 +58,8 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   # input smoothing are switched off in jmorecfg.h below; libjpeg then rejects a request for one
   # with JERR_NOT_COMPILED instead of linking code the app never runs (jquant1.c, jquant2.c,
   # jdmerge.c, jidctflt.c, jidctfst.c, jfdctflt.c, jfdctfst.c, jcphuff.c; about 30 KB of wasm).
+  # So is block smoothing, which only softens progressive files whose later scans are missing:
+  # the core decodes whole files, so it would only ever touch truncated ones.
   set(decoder_sources
     jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdinput.c
     jdmainct.c jdmarker.c jdmaster.c jdphuff.c jdpostct.c jdsample.c jerror.c jidctint.c jidctred.c
@@ -67,7 +69,8 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     jcmaster.c jcparam.c jcprepct.c jcsample.c jdatadst.c jfdctint.c)
   set(unused_features
     QUANT_1PASS_SUPPORTED QUANT_2PASS_SUPPORTED UPSAMPLE_MERGING_SUPPORTED DCT_IFAST_SUPPORTED
-    DCT_FLOAT_SUPPORTED C_PROGRESSIVE_SUPPORTED ENTROPY_OPT_SUPPORTED INPUT_SMOOTHING_SUPPORTED)
+    DCT_FLOAT_SUPPORTED C_PROGRESSIVE_SUPPORTED ENTROPY_OPT_SUPPORTED INPUT_SMOOTHING_SUPPORTED
+    BLOCK_SMOOTHING_SUPPORTED)
 
   # jmorecfg.h defines those switches unconditionally and every file includes it with quotes,
   # which finds the copy next to the including file first. So the sources are compiled from a

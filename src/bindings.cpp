@@ -1,12 +1,12 @@
 // The only file the worker calls into: plain C functions over the core, with no binding library
-// (embind's runtime cost more download than everything it bound). The contract:
+// (embind did the same for about 6 KB more to download, gzipped). The contract:
 // - In: bytes go into the input buffer (dg_input, or dg_input_pixels for decoded pixels), which
 //   the next call reads or takes; settings arrive as NUL-terminated UTF-8 JSON strings.
-// - Out: every call answers its request id exactly once through dg_reply (src/bindings.js) with a
-//   JSON text {ok, value} or {ok: false, error: {code, message, status, requestId}}, plus at most
-//   one byte buffer, which JS copies before the call returns. Synchronous operations reply before
-//   they return; caption and generation reply when the job ends, and report each wait before a
-//   retry through dg_progress.
+// - Out: every operation answers its request id exactly once through dg_reply (src/bindings.js)
+//   with a JSON text {ok, value} or {ok: false, error: {code, message, status, requestId}}, plus at
+//   most one byte buffer, which JS copies before the call returns. Synchronous operations reply
+//   before they return; caption and generation reply when the job ends, and report each wait
+//   before a retry through dg_progress. dg_input_pixels replies only when it refuses.
 // The worker makes one call at a time, so one input buffer is enough.
 
 #include <emscripten/emscripten.h>
