@@ -105,7 +105,9 @@ void FetchTransport::onFinished(emscripten_fetch_t* fetch) {
 
 void FetchTransport::abort(Handle handle) {
   const auto it = inFlight_.find(handle);
-  if (it == inFlight_.end()) return;
+  // Not a fetch: an offline answer send() scheduled and has not delivered yet. Handles are unique
+  // across fetches and timers.
+  if (it == inFlight_.end()) return cancelTimer(handle);
   Context* context = it->second;
   inFlight_.erase(it);
   // emscripten_fetch_close on an in-flight fetch aborts the XHR, and would first call onerror

@@ -45,17 +45,18 @@ int main(int argc, char** argv) {
   write(dir / "base64/wrapped.txt", "aGVsbG8g\r\nd29ybGQ=\n");
   write(dir / "base64/url-safe.txt", "-_-_AA");
 
-  // First byte picks the status (index into the fuzzer's table), second the content type.
-  write(dir / "response/caption.json", std::string("\x00\x00") + R"([{"generated_text":"a dog on a beach "}])");
-  write(dir / "response/chat.json", std::string("\x00\x00") +
+  // First byte picks the status (index into the fuzzer's table), second the content type; the
+  // length is explicit because either may be NUL.
+  write(dir / "response/caption.json", std::string("\x00\x00", 2) + R"([{"generated_text":"a dog on a beach "}])");
+  write(dir / "response/chat.json", std::string("\x00\x00", 2) +
                                         R"({"choices":[{"message":{"role":"assistant","content":"a cat"}}]})");
-  write(dir / "response/b64.json", std::string("\x00\x00") + R"({"data":[{"b64_json":")" +
+  write(dir / "response/b64.json", std::string("\x00\x00", 2) + R"({"data":[{"b64_json":")" +
                                        dg::base64Encode(png) + R"("}]})");
   std::vector<std::uint8_t> image{0, 3};
   image.insert(image.end(), png.begin(), png.end());
   write(dir / "response/image.png", image);
-  write(dir / "response/error.json", std::string("\x0B\x00") + R"({"error":"Model is loading","estimated_time":20})");
-  write(dir / "response/detail.json", std::string("\x0A\x00") + R"({"detail":[{"msg":"field required"}]})");
-  write(dir / "response/page.html", std::string("\x0D\x02") + "<html><head><title>502 Bad Gateway</title></head></html>");
+  write(dir / "response/error.json", std::string("\x0B\x00", 2) + R"({"error":"Model is loading","estimated_time":20})");
+  write(dir / "response/detail.json", std::string("\x0A\x00", 2) + R"({"detail":[{"msg":"field required"}]})");
+  write(dir / "response/page.html", std::string("\x0D\x02", 2) + "<html><head><title>502 Bad Gateway</title></head></html>");
   return 0;
 }
