@@ -70,7 +70,8 @@ try {
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 console.log(`\nPreparing an upload (longest side 1024 px, JPEG quality 90); medians of ${baseRuns}+ runs after a warm-up.\n`);
 let failed = false;
-for (const [i, { file, label, inputBytes, paths }] of results.map((r, i) => [i, { ...r, ...INPUTS[i] }])) {
+for (const [i, { inputBytes, paths }] of results.entries()) {
+  const { label } = INPUTS[i];
   const chromiumMs = paths.chromium.medianMs;
   console.log(`${label}, ${kb(inputBytes)}`);
   const row = (name, ms, body, extra = '') =>
@@ -86,7 +87,6 @@ for (const [i, { file, label, inputBytes, paths }] of results.map((r, i) => [i, 
   row('Chromium pipeline (main thread)', chromiumMs, `${kb(c.bodyBytes)} raw (${kb(c.base64Bytes)} as base64)`,
       `, ${c.width}x${c.height}, longest main-thread task ${c.longestTaskMs.toFixed(0)} ms`);
   console.log('');
-  void file;
 }
 if (failed) {
   console.error('a main-thread task over 50 ms happened during the app worker path');

@@ -29,6 +29,13 @@ namespace {
 
 std::vector<std::uint8_t> input;
 
+// What the pixels dg_input_pixels made room for are, until dg_prepare_pixels uses them.
+struct PendingPixels {
+  int width = 0, height = 0;
+  dg::PrepareOptions options;
+};
+PendingPixels pendingPixels;
+
 dg::InferenceClient& client() {
   static dg::net::FetchTransport transport;
   static dg::InferenceClient instance(transport);
@@ -132,8 +139,8 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input(std::size_t size) {
 }
 
 // Room for width*height straight-alpha RGBA pixels the browser decoded (WebP, AVIF, HEIC, CMYK
-// JPEG), already upright. Checked before allocating: on a refusal it replies the error and
-// returns null.
+// JPEG), already upright, for dg_prepare_pixels to use with these options. Checked before
+// allocating: on a refusal it replies the error and returns null.
 EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int height, const char* optionsJson) {
   const auto options = dg::parsePrepareOptions(optionsJson);
   if (!options.ok()) return replyError(id, options.error()), nullptr;
@@ -144,6 +151,7 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int hei
   if (const auto tooLarge = dg::pixelLimitError(width, height, options.value().limits)) {
     return replyError(id, *tooLarge), nullptr;
   }
+  pendingPixels = {width, height, options.value()};
   return dg_input(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
 }
 
@@ -155,18 +163,12 @@ EMSCRIPTEN_KEEPALIVE void dg_prepare_upload(double id, const char* optionsJson) 
 }
 
 // The pixels placed by dg_input_pixels as an upload, exactly as dg_prepare_upload would make it.
-EMSCRIPTEN_KEEPALIVE void dg_prepare_pixels(double id, int width, int height, const char* optionsJson) {
-  const auto options = dg::parsePrepareOptions(optionsJson);
-  if (!options.ok()) return replyError(id, options.error());
-  if (width <= 0 || height <= 0 || input.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
-    return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}});
-  }
+EMSCRIPTEN_KEEPALIVE void dg_prepare_pixels(double id) {
   dg::Image image;
-  image.width = width;
-  image.height = height;
-  image.rgba = std::move(input);
-  input = {};
-  replyUpload(id, dg::preparePixels(std::move(image), options.value()));
+  image.width = pendingPixels.width;
+  image.height = pendingPixels.height;
+  image.rgba = std::exchange(input, {});
+  replyUpload(id, dg::preparePixels(std::move(image), pendingPixels.options));
 }
 
 // The input file's upright pixels (generated images coming back). Bytes: RGBA. Value: {width, height}.

@@ -8,7 +8,7 @@
 // styles and the app's styles cannot touch each other, and several elements work side by side.
 // Every asset is found next to this file, not next to the page.
 
-import { mountApp } from './main.js';
+import { defaultStorage, mountApp } from './main.js';
 
 const STYLESHEET_URL = new URL('./styles.css', import.meta.url).href;
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -53,24 +53,15 @@ class PrefixedStorage {
   }
 
   getItem(key) {
-    return pageStorage()?.getItem(this.#prefix + key) ?? null;
+    return defaultStorage()?.getItem(this.#prefix + key) ?? null;
   }
 
   setItem(key, value) {
-    pageStorage()?.setItem(this.#prefix + key, value);
+    defaultStorage()?.setItem(this.#prefix + key, value);
   }
 
   removeItem(key) {
-    pageStorage()?.removeItem(this.#prefix + key);
-  }
-}
-
-// Reading localStorage itself throws in sandboxed frames and with storage blocked.
-function pageStorage() {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
+    defaultStorage()?.removeItem(this.#prefix + key);
   }
 }
 

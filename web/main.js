@@ -50,10 +50,9 @@ export class WorkerError extends Error {
     this.requestId = requestId || '';
   }
 
+  /** From the plain `{code, message, status, requestId}` object a worker message carries. */
   static from(reported, fallbackCode = 'unknown') {
-    if (reported instanceof WorkerError) return reported;
-    if (typeof reported === 'string') return new WorkerError({ code: fallbackCode, message: reported });
-    return new WorkerError({ code: fallbackCode, ...reported, message: reported?.message });
+    return new WorkerError({ code: fallbackCode, ...reported });
   }
 }
 
@@ -146,7 +145,7 @@ class WorkerClient {
 
 // Storage may be missing or throw (private browsing, sandboxed iframes, a full quota); the app
 // must keep working without it, just without remembering anything.
-function defaultStorage() {
+export function defaultStorage() {
   try {
     return globalThis.localStorage ?? null;
   } catch {
@@ -633,6 +632,7 @@ class DescribeAndGenerateApp {
   #retryDelayScale;
   #compact;
   #destroyed = false;
+  #teardown = new AbortController(); // removes the listeners on objects outside the app's DOM
   #busy = false;
   #runningRequestId = 0;
   #activity = ''; // what the running request is doing, shown again once a retry wait is over
@@ -673,6 +673,7 @@ class DescribeAndGenerateApp {
   destroy() {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#teardown.abort();
     this.#stopRetryWait();
     this.#client?.terminate();
     if (this.#previewUrl) URL.revokeObjectURL(this.#previewUrl);
@@ -687,7 +688,9 @@ class DescribeAndGenerateApp {
       onReady: () => {
         if (!this.#busy) this.#setStatus('ready');
       },
-      onFatal: (error) => this.#showEngineFailure(error),
+      onFatal: (error) => {
+        if (!this.#destroyed) this.#reportFailure(error);
+      },
     };
     let worker;
     try {
@@ -707,7 +710,6 @@ class DescribeAndGenerateApp {
     refs.token.value = rememberedToken ?? '';
     // Someone without a token has to visit the settings first anyway.
     refs.settings.open = !refs.token.value;
-    this.#updateDependentFields();
   }
 
   #wireEvents() {
@@ -804,8 +806,9 @@ class DescribeAndGenerateApp {
       }
       if (!this.#destroyed) this.#refs.camera.hidden = !hasCamera;
     };
-    coarse?.addEventListener?.('change', update);
-    navigator.mediaDevices?.addEventListener?.('devicechange', update);
+    const { signal } = this.#teardown;
+    coarse?.addEventListener?.('change', update, { signal });
+    navigator.mediaDevices?.addEventListener?.('devicechange', update, { signal });
     update();
   }
 
@@ -957,13 +960,10 @@ class DescribeAndGenerateApp {
 
   // Every setting is checked before the first request: failing halfway would waste a request.
   #generateCaption() {
-    if (!this.#checkImageChosen()) return;
-    const side = this.#uploadSide();
-    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
-    const caption = this.#endpointFor('caption');
-    if (caption.problem) return this.#pointAtSetting(caption.problem, caption.field);
+    const settings = this.#captionSettings();
+    if (!settings) return;
     this.#runTask(this.#refs.captionButton, async () => {
-      await this.#describe(caption.endpoint, side.value);
+      await this.#describe(settings.endpoint, settings.maxSide);
       this.#setStatus('captionReady');
     });
   }
@@ -976,34 +976,50 @@ class DescribeAndGenerateApp {
       this.#refs.caption.focus();
       return;
     }
-    const generation = this.#endpointFor('generation');
-    if (generation.problem) return this.#pointAtSetting(generation.problem, generation.field);
-    const request = this.#generationParameters();
-    if (request.problem) return this.#pointAtSetting(request.problem, request.field);
+    const settings = this.#generationSettings();
+    if (!settings) return;
     this.#runTask(this.#refs.generateButton, async () => {
-      await this.#paint(prompt, generation.endpoint, request.parameters);
+      await this.#paint(prompt, settings.endpoint, settings.parameters);
       this.#setStatus('pictureReady');
     });
   }
 
   #captionAndGenerate() {
-    if (!this.#checkImageChosen()) return;
-    const side = this.#uploadSide();
-    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
-    const caption = this.#endpointFor('caption');
-    if (caption.problem) return this.#pointAtSetting(caption.problem, caption.field);
-    const generation = this.#endpointFor('generation');
-    if (generation.problem) return this.#pointAtSetting(generation.problem, generation.field);
-    const request = this.#generationParameters();
-    if (request.problem) return this.#pointAtSetting(request.problem, request.field);
+    const captioning = this.#captionSettings();
+    const generation = captioning && this.#generationSettings();
+    if (!generation) return;
     this.#runTask(this.#refs.bothButton, async () => {
-      const text = await this.#describe(caption.endpoint, side.value);
+      const text = await this.#describe(captioning.endpoint, captioning.maxSide);
       if (!text.trim()) {
         throw new WorkerError({ code: 'empty-caption', message: STRINGS.en.emptyCaption });
       }
-      await this.#paint(text.trim(), generation.endpoint, request.parameters);
+      await this.#paint(text.trim(), generation.endpoint, generation.parameters);
       this.#setStatus('bothReady');
     });
+  }
+
+  // What a caption request needs, checked: {endpoint, maxSide}, or null once the first problem
+  // has been pointed at.
+  #captionSettings() {
+    if (!this.#checkImageChosen()) return null;
+    const side = this.#uploadSide();
+    if (this.#blocked(side)) return null;
+    const caption = this.#endpointFor('caption');
+    return this.#blocked(caption) ? null : { endpoint: caption.endpoint, maxSide: side.value };
+  }
+
+  // What a generation request needs, checked: {endpoint, parameters}, or null as above.
+  #generationSettings() {
+    const generation = this.#endpointFor('generation');
+    if (this.#blocked(generation)) return null;
+    const request = this.#generationParameters();
+    return this.#blocked(request) ? null : { endpoint: generation.endpoint, parameters: request.parameters };
+  }
+
+  // Points at the setting a check found wrong; true when there was one.
+  #blocked(check) {
+    if (check.problem) this.#pointAtSetting(check.problem, check.field);
+    return Boolean(check.problem);
   }
 
   #checkImageChosen() {
@@ -1043,7 +1059,7 @@ class DescribeAndGenerateApp {
       return;
     }
     const side = this.#uploadSide();
-    if (side.problem) return this.#pointAtSetting(side.problem, side.field);
+    if (this.#blocked(side)) return;
     this.#runTask(null, async () => {
       this.#setStatus('preparingImage');
       this.#acceptPreparedImage(await this.#prepare(file, side.value), file);
@@ -1245,12 +1261,6 @@ class DescribeAndGenerateApp {
       if (error?.engineDown) lines.push(s.reloadToRetry);
       return redact(lines.join('\n'), token);
     };
-  }
-
-  #showEngineFailure(error) {
-    if (this.#destroyed) return;
-    this.#setStatus(null);
-    this.#showAlert(this.#describeFailure(error));
   }
 
   #showAlert(message) {

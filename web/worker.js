@@ -46,6 +46,10 @@ self.onmessage = ({ data }) => {
   else waiting.push(data);
 };
 
+// Only a bug or an exhausted memory ends up here: the core reports every expected failure itself.
+const internalError = (error) =>
+  ({ code: 'internal', message: `The image engine failed (${error?.message || error}).`, status: 0, requestId: '' });
+
 const bytesOf = (buffer) => new Uint8Array(buffer);
 const utf8 = new TextEncoder();
 
@@ -109,7 +113,7 @@ async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
   try {
     reply(usePixels(pixels));
   } catch (error) {  // past the await, handle()'s catch no longer applies
-    reply({ ok: false, error: { code: 'internal', message: `The image engine failed (${error?.message || error}).`, status: 0, requestId: '' } });
+    reply({ ok: false, error: internalError(error) });
   }
 }
 
@@ -118,12 +122,12 @@ const operations = {
     const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
     input(data);
     const fromFile = now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
-    withBrowserDecoder(id, data, fromFile, ({ data: rgba, width, height }) => now(id, () => withStrings([options], (o) => {
-      const pixels = core._dg_input_pixels(id, width, height, o);
+    withBrowserDecoder(id, data, fromFile, ({ data: rgba, width, height }) => now(id, () => {
+      const pixels = withStrings([options], (o) => core._dg_input_pixels(id, width, height, o));
       if (!pixels) return;  // refused, and replied why
       core.HEAPU8.set(rgba, pixels);
-      core._dg_prepare_pixels(id, width, height, o);
-    })), reply);
+      core._dg_prepare_pixels(id);
+    }), reply);
   },
   // Pixels of a generated image coming back: {width, height, rgba}.
   decode({ bytes }, reply, id) {
@@ -155,8 +159,7 @@ function handle({ id, type, payload }) {
   try {
     operation(payload, (outcome) => answer(id, outcome), id);
   } catch (error) {
-    // Only a bug or an exhausted memory can land here: the core reports every expected failure.
-    postMessage({ id, error: { code: 'internal', message: `The image engine failed (${error?.message || error}).`, status: 0, requestId: '' } });
+    postMessage({ id, error: internalError(error) });
   }
 }
 

@@ -100,9 +100,9 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
   }
   const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
   if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight, limits)) return Result<Image>::failure(*tooLarge);
-  if (format == ImageFormat::Jpeg && haveLibjpegTurbo()) {
-    return decodeJpegScaled(data, size, minWidth, minHeight);
-  }
+#if DG_HAVE_LIBJPEG_TURBO
+  if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight);
+#endif
   const int length = static_cast<int>(size);
   int width = 0, height = 0, channels = 0;
   stbi_uc* decoded = stbi_load_from_memory(data, length, &width, &height, &channels, 4);

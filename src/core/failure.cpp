@@ -9,10 +9,11 @@ namespace {
 constexpr const char* kLegacyHost = "api-inference.huggingface.co";
 constexpr const char* kRouterBase = "https://router.huggingface.co/hf-inference/models/";
 
-// "https://host/models/org/name" -> "org/name"; "<model>" when the URL names none.
-std::string modelIdOf(const std::string& url) {
+// "https://host/models/org/name" -> the router's address of "org/name" ("<model>" when the URL
+// names none).
+std::string routerAddressFor(const std::string& url) {
   const auto models = url.find("/models/");
-  return models == std::string::npos ? std::string("<model>") : url.substr(models + 8);
+  return kRouterBase + (models == std::string::npos ? std::string("<model>") : url.substr(models + 8));
 }
 
 bool isLegacyHost(const std::string& url) { return url.find(kLegacyHost) != std::string::npos; }
@@ -39,7 +40,7 @@ Error transportFailure(const HttpResponse& response, const std::string& url) {
   error.code = ErrorCode::Network;
   if (isLegacyHost(url)) {
     error.message = "The old api-inference.huggingface.co address is retired and refuses browsers. Use " +
-                    std::string(kRouterBase) + modelIdOf(url) + " instead.";
+                    routerAddressFor(url) + " instead.";
   } else {
     error.message =
         "The endpoint could not be reached. Check the connection and the URL; the server may also refuse "
@@ -89,7 +90,7 @@ Error describeFailure(const HttpResponse& response, const std::string& url) {
       break;
     case 410:
       if (containsIgnoringCase(reason, "router.huggingface.co") || isLegacyHost(url)) {
-        set(ErrorCode::Retired, "This address is retired. Use the router: " + std::string(kRouterBase) + modelIdOf(url) + ".");
+        set(ErrorCode::Retired, "This address is retired. Use the router: " + routerAddressFor(url) + ".");
       } else {
         set(ErrorCode::Retired, "This model has been retired by the provider. Choose another model.");
       }

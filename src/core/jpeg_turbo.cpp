@@ -32,55 +32,57 @@ namespace {
 // libjpeg-turbo's own TurboJPEG API applies the same cap.
 constexpr int kMaxScans = 500;
 
+// Where libjpeg's fatal errors land, for the encoder and the decoder alike: client_data points here.
 struct ErrorTrap {
   jpeg_error_mgr errors{};
   std::jmp_buf jump{};
   char message[JMSG_LENGTH_MAX] = {};
+
+  jpeg_error_mgr* install();
 };
 
-struct Decoder {
-  jpeg_decompress_struct info{};
-  jpeg_error_mgr errors{};
-  jpeg_progress_mgr progress{};
-  std::jmp_buf jump{};
-  char message[JMSG_LENGTH_MAX] = {};
-};
+ErrorTrap& trapOf(j_common_ptr info) { return *static_cast<ErrorTrap*>(info->client_data); }
 
-Decoder& decoderOf(j_common_ptr info) { return *static_cast<Decoder*>(info->client_data); }
-
-// libjpeg reports fatal errors through a callback that must not return: jump back to decode().
+// libjpeg reports fatal errors through a callback that must not return: jump back to the setjmp.
 [[noreturn]] void onFatalError(j_common_ptr info) {
-  Decoder& decoder = decoderOf(info);
-  info->err->format_message(info, decoder.message);
-  std::longjmp(decoder.jump, 1);
-}
-
-[[noreturn]] void onFatalEncoderError(j_common_ptr info) {
-  auto* trap = static_cast<ErrorTrap*>(info->client_data);
-  info->err->format_message(info, trap->message);
-  std::longjmp(trap->jump, 1);
+  ErrorTrap& trap = trapOf(info);
+  info->err->format_message(info, trap.message);
+  std::longjmp(trap.jump, 1);
 }
 
 // Warnings (corrupt data, premature end) still leave a usable picture, as in browsers and stb;
 // the default handler would print them to stderr.
 void onMessage(j_common_ptr, int) {}
 
+jpeg_error_mgr* ErrorTrap::install() {
+  jpeg_std_error(&errors);
+  errors.error_exit = onFatalError;
+  errors.emit_message = onMessage;
+  return &errors;
+}
+
 void onProgress(j_common_ptr info) {
   auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
   if (decompress->input_scan_number > kMaxScans) {
-    Decoder& decoder = decoderOf(info);
-    std::snprintf(decoder.message, sizeof decoder.message, "more than %d progressive scans", kMaxScans);
-    std::longjmp(decoder.jump, 1);
+    ErrorTrap& trap = trapOf(info);
+    std::snprintf(trap.message, sizeof trap.message, "more than %d progressive scans", kMaxScans);
+    std::longjmp(trap.jump, 1);
   }
 }
+
+struct Decoder {
+  jpeg_decompress_struct info{};
+  jpeg_progress_mgr progress{};
+  ErrorTrap trap;
+};
 
 // Everything that may longjmp happens in here. Only trivially destructible locals live in this
 // frame, and the output buffers belong to the caller, so a jump skips no destructor.
 bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                 Image& image, std::vector<JSAMPROW>& rows) {
-  if (setjmp(decoder.jump)) return false;
+  if (setjmp(decoder.trap.jump)) return false;
   jpeg_decompress_struct& info = decoder.info;
-  info.client_data = &decoder;  // set first: creation keeps it, and may already fail
+  info.client_data = &decoder.trap;  // set first: creation keeps it, and may already fail
   jpeg_create_decompress(&info);
   info.progress = &decoder.progress;
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
@@ -128,9 +130,7 @@ bool haveLibjpegTurbo() { return true; }
 Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality) {
   ErrorTrap trap;
   jpeg_compress_struct info{};
-  info.err = jpeg_std_error(&trap.errors);
-  trap.errors.error_exit = onFatalEncoderError;
-  trap.errors.emit_message = onMessage;
+  info.err = trap.install();
   info.client_data = &trap;
   unsigned char* buffer = nullptr;  // grown by libjpeg with malloc, so freed with free()
   unsigned long length = 0;
@@ -148,9 +148,7 @@ Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int w
 
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight) {
   Decoder decoder;
-  decoder.info.err = jpeg_std_error(&decoder.errors);
-  decoder.errors.error_exit = onFatalError;
-  decoder.errors.emit_message = onMessage;
+  decoder.info.err = decoder.trap.install();
   decoder.progress.progress_monitor = onProgress;
   Image image;
   std::vector<JSAMPROW> rows;
@@ -158,7 +156,7 @@ Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int m
   jpeg_destroy_decompress(&decoder.info);
   if (!decoded) {
     return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                  std::string("The JPEG file is damaged (") + decoder.message + ").");
+                                  std::string("The JPEG file is damaged (") + decoder.trap.message + ").");
   }
   return Result<Image>::success(std::move(image));
 }
@@ -166,14 +164,6 @@ Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int m
 #else
 
 bool haveLibjpegTurbo() { return false; }
-
-Result<Image> decodeJpegScaled(const std::uint8_t*, std::size_t, int, int) {
-  return Result<Image>::failure(ErrorCode::UnsupportedFormat, "This build has no libjpeg-turbo decoder.");
-}
-
-Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t*, int, int, int) {
-  return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed, "This build has no libjpeg-turbo encoder.");
-}
 
 #endif
 

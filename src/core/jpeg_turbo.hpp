@@ -25,11 +25,10 @@ int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
 
 // Decodes to RGBA at the scale jpegScaleNumerator picks (stored orientation, EXIF not applied).
 // Callers check limits and sniff the format first. Fails with DecodeFailed and libjpeg's reason.
-// Without libjpeg-turbo in the build, always fails with UnsupportedFormat.
+// Defined only in builds with libjpeg-turbo (DG_HAVE_LIBJPEG_TURBO), as is encodeJpegTurbo.
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight);
 
 // Encodes 8-bit RGB rows (no alpha: the caller flattens it) as a baseline 4:2:0 JPEG.
-// Without libjpeg-turbo in the build, always fails with EncodeFailed.
 Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality);
 
 }  // namespace dg

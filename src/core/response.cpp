@@ -18,7 +18,7 @@ std::string_view asText(const std::vector<std::uint8_t>& body) {
 }
 
 bool looksLikeHtml(std::string_view body, std::string_view contentType) {
-  if (lowercase(contentType).find("text/html") != std::string::npos) return true;
+  if (containsIgnoringCase(contentType, "text/html")) return true;
   const std::string start = lowercase(trim(body.substr(0, 64)));
   return start.rfind("<!doctype", 0) == 0 || start.rfind("<html", 0) == 0;
 }

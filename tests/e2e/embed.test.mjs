@@ -25,6 +25,7 @@ import {
   showSettings,
   uploadedPhoto,
   useHarness,
+  waitForOutcome,
   openContext,
 } from './harness.mjs';
 import { startCorsMirror } from './hosting-support.mjs';
@@ -39,33 +40,14 @@ function docsPageUrl() {
   return new URL('examples/docs.html', harness.site.url).href;
 }
 
-function postsReceived() {
-  return harness.hf.requests.filter((request) => request.method === 'POST');
-}
+const postsReceived = () => harness.postsReceived();
 
 /** The index-th <describe-generate> of the page, as a locator that reaches into its shadow root. */
 function app(page, index) {
   return page.locator('describe-generate').nth(index);
 }
 
-/**
- * Waits until one element's status line says `expectedStatus` or its alert shows something, and
- * returns whichever happened, so an unexpected error fails with its own text.
- */
-async function waitForApp(page, index, expectedStatus) {
-  const outcome = await page.waitForFunction(
-    ({ index, expected }) => {
-      const root = document.querySelectorAll('describe-generate')[index]?.shadowRoot;
-      const alert = root?.querySelector('[role="alert"]')?.textContent.trim();
-      if (alert) return { alert };
-      const status = root?.querySelector('[role="status"]')?.textContent.trim();
-      return status === expected ? { status } : null;
-    },
-    { index, expected: expectedStatus },
-    { timeout: WAIT_MS },
-  );
-  return outcome.jsonValue();
-}
+const waitForApp = (page, index, expectedStatus) => waitForOutcome(page, expectedStatus, { element: index });
 
 async function clickIn(page, index, buttonName, expectedStatus) {
   await app(page, index).getByRole('button', { name: buttonName, exact: true }).click();

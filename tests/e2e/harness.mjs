@@ -129,16 +129,20 @@ const APP = '#app';
 /**
  * Waits until the app's status line says `expectedStatus` or an error appears, and returns
  * whichever happened, so that an unexpected error fails with its own text rather than a timeout.
+ * `element` picks the index-th <describe-generate> of the page instead of the page's own app.
  */
-export async function waitForOutcome(page, expectedStatus) {
+export async function waitForOutcome(page, expectedStatus, { element } = {}) {
   const outcome = await page.waitForFunction(
-    (expected) => {
-      const alert = document.querySelector('#app [role="alert"]')?.textContent.trim();
+    ({ expected, element }) => {
+      const root = element === undefined
+        ? document.querySelector('#app')
+        : document.querySelectorAll('describe-generate')[element]?.shadowRoot;
+      const alert = root?.querySelector('[role="alert"]')?.textContent.trim();
       if (alert) return { alert };
-      const status = document.querySelector('#app [role="status"]')?.textContent.trim();
+      const status = root?.querySelector('[role="status"]')?.textContent.trim();
       return status === expected ? { status } : null;
     },
-    expectedStatus,
+    { expected: expectedStatus, element },
     { timeout: WAIT_MS },
   );
   return outcome.jsonValue();

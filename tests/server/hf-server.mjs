@@ -17,7 +17,7 @@ import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import jpeg from 'jpeg-js';
 
-import { encodePng as encodeRgbaPng } from '../../scripts/png.mjs';
+import { encodePng } from '../../scripts/png.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Fixed texts, so tests can assert exact strings.
@@ -50,11 +50,6 @@ function testCardRgba(width, height) {
   return rgba;
 }
 
-/** Minimal PNG: 8-bit RGB, no interlace, filter type 0 on every row. */
-export function encodePng(width, height, rgba) {
-  return encodeRgbaPng(width, height, rgba, { alpha: false });
-}
-
 const imageCache = new Map();
 
 function cachedImage(format, width, height, encode) {
@@ -64,7 +59,7 @@ function cachedImage(format, width, height, encode) {
 }
 
 export function testCardPng(width = TEST_CARD.width, height = TEST_CARD.height) {
-  return cachedImage('png', width, height, encodePng);
+  return cachedImage('png', width, height, (w, h, rgba) => encodePng(w, h, rgba, { alpha: false }));
 }
 
 export function testCardJpeg(width = TEST_CARD.width, height = TEST_CARD.height) {
