@@ -1,4 +1,4 @@
-# libjpeg-turbo's decoder, built from the source scripts/fetch-libjpeg-turbo places in
+# libjpeg-turbo's decoder, built from the source scripts/fetch-sources places in
 # build/third_party/ (never committed). It decodes JPEG at M/8 scale in the DCT domain, so a
 # 12 MP photo bound for a 1024 px upload is never expanded to full size; its encoder is also
 # faster than stb_image_write's. Only the baseline codec's files are compiled, without SIMD (none
@@ -7,7 +7,7 @@
 # Defines the target dg_libjpeg_turbo and sets DG_HAVE_LIBJPEG_TURBO when the source is there.
 
 set(DG_LIBJPEG_TURBO_SOURCE "${CMAKE_SOURCE_DIR}/build/third_party/libjpeg-turbo"
-    CACHE PATH "libjpeg-turbo source tree (scripts/fetch-libjpeg-turbo); empty or missing: use stb_image")
+    CACHE PATH "libjpeg-turbo source tree (scripts/fetch-sources); empty or missing: use stb_image")
 option(DG_USE_LIBJPEG_TURBO "Decode JPEG with libjpeg-turbo when its source is present" ON)
 
 set(DG_HAVE_LIBJPEG_TURBO OFF)
@@ -134,5 +134,5 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC)
   message(STATUS "JPEG decoding: libjpeg-turbo ${version} from ${src}")
 else()
-  message(STATUS "JPEG decoding: stb_image (run scripts/fetch-libjpeg-turbo for DCT-domain scaling)")
+  message(STATUS "JPEG decoding: stb_image (run scripts/fetch-sources for DCT-domain scaling)")
 endif()

@@ -138,8 +138,8 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input(std::size_t size) {
   return input.data();
 }
 
-// Room for width*height straight-alpha RGBA pixels the browser decoded (WebP, AVIF, HEIC, CMYK
-// JPEG), already upright, for dg_prepare_pixels to use with these options. Checked before
+// Room for width*height straight-alpha RGBA pixels the browser decoded (AVIF, HEIC, CMYK JPEG,
+// animated WebP), already upright, for dg_prepare_pixels to use with these options. Checked before
 // allocating: on a refusal it replies the error and returns null.
 EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int height, const char* optionsJson) {
   const auto options = dg::parsePrepareOptions(optionsJson);

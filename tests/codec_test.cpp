@@ -52,10 +52,10 @@ TEST_CASE("decoding explains what is wrong with a file") {
     CHECK_THAT(result.error().message, Catch::Contains("not an image format"));
   }
   SECTION("a format only the browser decodes is named") {
-    const std::string webp("RIFF\x10\x00\x00\x00WEBPVP8 ....", 20);
-    const auto result = decodeImage(reinterpret_cast<const std::uint8_t*>(webp.data()), webp.size());
+    const std::string avif("\0\0\0\x1C" "ftypavif\0\0\0\0", 16);
+    const auto result = decodeImage(reinterpret_cast<const std::uint8_t*>(avif.data()), avif.size());
     REQUIRE_FALSE(result.ok());
-    CHECK_THAT(result.error().message, Catch::Contains("WebP"));
+    CHECK_THAT(result.error().message, Catch::Contains("AVIF"));
   }
   SECTION("a truncated JPEG is damaged, with stb's reason") {
     const auto jpeg = jpegOf(quadrants(64, 48));

@@ -118,3 +118,36 @@ TEST_CASE("libjpeg's fatal errors come back as a damaged-file reason") {
   CHECK(result.error().code == ErrorCode::DecodeFailed);
   CHECK_THAT(result.error().message, Catch::StartsWith("The JPEG file is damaged ("));
 }
+
+TEST_CASE("regression: a stray byte before a progressive JPEG's frame header hid its size from the limit") {
+  // fuzz_image: a progressive JPEG with one stray byte before its SOF2, which declared 65088×65280.
+  // The size check stopped at the stray byte and let the file through; libjpeg skips such bytes,
+  // read the frame and reserved coefficient buffers for 4 gigapixels.
+  std::vector<std::uint8_t> file(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg));
+  std::size_t frame = 0;
+  for (std::size_t i = 2; i + 8 < file.size() && !frame; ++i) {
+    if (file[i] == 0xFF && file[i + 1] == 0xC2) frame = i;
+  }
+  REQUIRE(frame > 0);
+  file[frame + 5] = 0xFF, file[frame + 6] = 0x00;  // height 65280
+  file[frame + 7] = 0xFE, file[frame + 8] = 0x40;  // width 65088
+  file.insert(file.begin() + static_cast<std::ptrdiff_t>(frame), 0x14);
+  CHECK(peekDimensions(file.data(), file.size()) == std::make_pair(65088, 65280));
+  const auto result = decodeImage(file.data(), file.size());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::ImageTooLarge);
+  CHECK_THAT(result.error().message, Catch::Contains("65088\xC3\x97" "65280"));
+}
+
+TEST_CASE("libjpeg checks the limits on the frame header it reads itself") {
+#if DG_HAVE_LIBJPEG_TURBO
+  const auto jpeg = jpegOf(quadrants(64, 48));
+  DecodeLimits limits;
+  limits.maxPixels = 64 * 48 - 1;
+  const auto refused = decodeJpegScaled(jpeg.data(), jpeg.size(), 64, 48, limits);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::ImageTooLarge);
+  limits.maxPixels = 64 * 48;
+  CHECK(decodeJpegScaled(jpeg.data(), jpeg.size(), 64, 48, limits).ok());
+#endif
+}

@@ -114,8 +114,8 @@ TEST_CASE("a file decodes to upright pixels, as the game's scoring needs them") 
   REQUIRE(pngImage.ok());
   CHECK(pngImage.value().rgba == quadrants(30, 30).rgba);
 
-  const std::string webp("RIFF\x10\x00\x00\x00WEBPVP8 ....", 20);
-  const auto refused = decodeUpright(reinterpret_cast<const std::uint8_t*>(webp.data()), webp.size());
+  const std::string avif("\0\0\0\x1C" "ftypavif\0\0\0\0", 16);
+  const auto refused = decodeUpright(reinterpret_cast<const std::uint8_t*>(avif.data()), avif.size());
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::UnsupportedFormat);
 }

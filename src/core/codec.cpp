@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/jpeg_turbo.hpp"
+#include "core/webp.hpp"
 
 // stb is compiled here and nowhere else. No stdio: bytes always come from memory,
 // which also lets the wasm build link with -sFILESYSTEM=0.
@@ -26,7 +27,7 @@ namespace {
 
 bool coreDecodes(ImageFormat format) {
   return format == ImageFormat::Jpeg || format == ImageFormat::Png || format == ImageFormat::Gif ||
-         format == ImageFormat::Bmp;
+         format == ImageFormat::Bmp || (format == ImageFormat::Webp && haveLibwebp());
 }
 
 std::string megabytes(std::size_t bytes) {
@@ -41,16 +42,16 @@ void appendToVector(void* context, void* data, int size) {
 
 // stb_image reserves memory for a PNG chunk from its declared length before reading it, so a
 // 100-byte file declaring a 1.7 GB IDAT made it allocate 1.7 GB (found by fuzz_image). Every
-// chunk must fit in the bytes that are actually there.
+// chunk whose header is there must have its data there too (stb reads a missing CRC as 0).
 bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
   std::size_t at = 8;  // after the signature
-  while (at + 12 <= size) {
+  while (at + 8 <= size) {
     const std::uint32_t length = static_cast<std::uint32_t>(data[at]) << 24 | data[at + 1] << 16 | data[at + 2] << 8 | data[at + 3];
-    if (length > size - at - 12) return false;
+    if (length > size - at - 8) return false;
     if (std::memcmp(data + at + 4, "IEND", 4) == 0) return true;
     at += 12 + static_cast<std::size_t>(length);
   }
-  return true;  // a file cut short fails in stb's own checks, without a large allocation
+  return true;  // a file cut inside a chunk header fails in stb's own checks, without a large allocation
 }
 
 }  // namespace
@@ -70,8 +71,8 @@ Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const Deco
   return decodeImageAtLeast(data, size, 0x7FFFFFFF, 0x7FFFFFFF, limits);
 }
 
-Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
-                                 const DecodeLimits& limits) {
+Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[maybe_unused]] int minWidth,
+                                 [[maybe_unused]] int minHeight, const DecodeLimits& limits) {
   if (size == 0) return Result<Image>::failure(ErrorCode::UnsupportedFormat, "The file is empty.");
   if (size > limits.maxFileBytes) {
     return Result<Image>::failure(ErrorCode::ImageTooLarge, "The file is " + megabytes(size) +
@@ -84,6 +85,9 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
                                   "This file is not an image format the app recognises "
                                   "(JPEG, PNG, WebP, GIF, BMP; AVIF and HEIC where the browser opens them).");
   }
+  // Before handing a file to any decoder, the browser's included: a few bytes can declare gigapixels.
+  const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
+  if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight, limits)) return Result<Image>::failure(*tooLarge);
   if (!coreDecodes(format)) {
     return Result<Image>::failure(ErrorCode::UnsupportedFormat,
                                   std::string("This is a ") + formatName(format) +
@@ -98,10 +102,11 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
     return Result<Image>::failure(ErrorCode::DecodeFailed,
                                   "The PNG file is damaged (a chunk runs past the end of the file).");
   }
-  const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
-  if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight, limits)) return Result<Image>::failure(*tooLarge);
 #if DG_HAVE_LIBJPEG_TURBO
-  if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight);
+  if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight, limits);
+#endif
+#if DG_HAVE_LIBWEBP
+  if (format == ImageFormat::Webp) return decodeWebp(data, size, limits);
 #endif
   const int length = static_cast<int>(size);
   int width = 0, height = 0, channels = 0;

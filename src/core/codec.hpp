@@ -1,5 +1,6 @@
 #pragma once
-// Decoding and encoding with stb_image / stb_image_write, entirely in memory.
+// Decoding and encoding entirely in memory: stb_image / stb_image_write, and libjpeg-turbo and
+// libwebp where the build has them.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,10 +19,11 @@ struct DecodeLimits {
   std::uint64_t maxPixels = 50'000'000;
 };
 
-// JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame) and
-// BMP, to RGBA. Does not apply EXIF orientation (see exif.hpp).
-// Formats only a browser decodes (WebP, AVIF, HEIC, TIFF, CMYK JPEG) fail with UnsupportedFormat
-// and a message naming the format, so the caller can hand the file to the browser's decoder.
+// JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame), BMP
+// and, in builds with libwebp, still WebP, to RGBA. Does not apply EXIF orientation (see exif.hpp).
+// Formats only a browser decodes (AVIF, HEIC, TIFF, CMYK JPEG, animated WebP; any WebP without
+// libwebp) fail with UnsupportedFormat and a message naming the format, so the caller can hand the
+// file to the browser's decoder.
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
 
 // The ImageTooLarge error for a width×height image past limits.maxPixels; nullopt within them.

@@ -13,12 +13,13 @@ bool startsWith(const std::uint8_t* data, std::size_t size, std::size_t offset, 
 }
 
 // Offset of the frame header (an SOF marker: any of C0-CF except DHT C4, JPG C8 and DAC CC),
-// which holds the size and the component count; 0 when none precedes the first scan.
+// which holds the size and the component count; 0 when none precedes the first scan. Bytes that
+// are not a marker are skipped, as libjpeg skips them (with a warning), so both see the same frame.
 std::size_t findJpegFrameHeader(const std::uint8_t* d, std::size_t size) {
   std::size_t at = 2;
-  while (at + 10 <= size && d[at] == 0xFF) {
+  while (at + 10 <= size) {
     const std::uint8_t marker = d[at + 1];
-    if (marker == 0xFF) { ++at; continue; }
+    if (d[at] != 0xFF || marker == 0xFF || marker == 0x00) { ++at; continue; }  // stray byte, fill, stuffed FF
     if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) return at;
     if (marker == 0xDA || marker == 0xD9) break;
     at += 2 + ((d[at + 2] << 8) | d[at + 3]);
@@ -65,6 +66,18 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
     case ImageFormat::Jpeg:
       if (const std::size_t frame = findJpegFrameHeader(d, size)) return {be16(frame + 7), be16(frame + 5)};
       break;
+    case ImageFormat::Webp: {  // the first chunk after "RIFF<size>WEBP" says which kind of file it is
+      auto le24 = [&](std::size_t at) { return static_cast<int>(le16(at) | d[at + 2] << 16); };
+      if (startsWith(d, size, 12, "VP8X") && size >= 30) return {le24(24) + 1, le24(27) + 1};  // canvas - 1
+      if (startsWith(d, size, 12, "VP8L") && size >= 25 && d[20] == 0x2F) {  // lossless: 14-bit size - 1
+        const std::uint32_t bits = le32(21);
+        return {static_cast<int>(bits & 0x3FFF) + 1, static_cast<int>(bits >> 14 & 0x3FFF) + 1};
+      }
+      if (startsWith(d, size, 12, "VP8 ") && size >= 30 && startsWith(d, size, 23, "\x9D\x01\x2A")) {  // lossy key frame
+        return {le16(26) & 0x3FFF, le16(28) & 0x3FFF};
+      }
+      break;
+    }
     default:
       break;
   }

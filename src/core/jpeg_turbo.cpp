@@ -74,12 +74,13 @@ struct Decoder {
   jpeg_decompress_struct info{};
   jpeg_progress_mgr progress{};
   ErrorTrap trap;
+  std::optional<Error> tooLarge;  // set when the frame header is past the limits
 };
 
 // Everything that may longjmp happens in here. Only trivially destructible locals live in this
 // frame, and the output buffers belong to the caller, so a jump skips no destructor.
 bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
-                Image& image, std::vector<JSAMPROW>& rows) {
+                const DecodeLimits& limits, Image& image, std::vector<JSAMPROW>& rows) {
   if (setjmp(decoder.trap.jump)) return false;
   jpeg_decompress_struct& info = decoder.info;
   info.client_data = &decoder.trap;  // set first: creation keeps it, and may already fail
@@ -87,6 +88,10 @@ bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, in
   info.progress = &decoder.progress;
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
   jpeg_read_header(&info, TRUE);
+  // Checked again on the header libjpeg read, which may not be the one the caller peeked at (libjpeg
+  // skips stray bytes between markers): a progressive decode holds every coefficient of the full size.
+  decoder.tooLarge = pixelLimitError(static_cast<int>(info.image_width), static_cast<int>(info.image_height), limits);
+  if (decoder.tooLarge) return false;
   info.scale_num = static_cast<unsigned>(
       jpegScaleNumerator(static_cast<int>(info.image_width), static_cast<int>(info.image_height), minWidth, minHeight));
   info.scale_denom = 8;
@@ -146,14 +151,16 @@ Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int w
   return Result<std::vector<std::uint8_t>>::success(std::move(bytes));
 }
 
-Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight) {
+Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                               const DecodeLimits& limits) {
   Decoder decoder;
   decoder.info.err = decoder.trap.install();
   decoder.progress.progress_monitor = onProgress;
   Image image;
   std::vector<JSAMPROW> rows;
-  const bool decoded = runDecoder(decoder, data, size, minWidth, minHeight, image, rows);
+  const bool decoded = runDecoder(decoder, data, size, minWidth, minHeight, limits, image, rows);
   jpeg_destroy_decompress(&decoder.info);
+  if (decoder.tooLarge) return Result<Image>::failure(*decoder.tooLarge);
   if (!decoded) {
     return Result<Image>::failure(ErrorCode::DecodeFailed,
                                   std::string("The JPEG file is damaged (") + decoder.trap.message + ").");

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/image.hpp"
 #include "core/result.hpp"
 
@@ -24,9 +25,11 @@ bool haveLibjpegTurbo();
 int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
 
 // Decodes to RGBA at the scale jpegScaleNumerator picks (stored orientation, EXIF not applied).
-// Callers check limits and sniff the format first. Fails with DecodeFailed and libjpeg's reason.
+// Callers sniff the format first. Fails with ImageTooLarge past the limits (on the size libjpeg
+// reads, before it allocates), otherwise with DecodeFailed and libjpeg's reason.
 // Defined only in builds with libjpeg-turbo (DG_HAVE_LIBJPEG_TURBO), as is encodeJpegTurbo.
-Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight);
+Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                               const DecodeLimits& limits);
 
 // Encodes 8-bit RGB rows (no alpha: the caller flattens it) as a baseline 4:2:0 JPEG.
 Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality);

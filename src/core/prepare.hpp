@@ -35,8 +35,8 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& json);
 // orientation, downscaled to fit options.maxSide and encoded.
 Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options);
 
-// From pixels another decoder produced (the browser's, for WebP, AVIF, HEIC and CMYK JPEG): already
-// upright, 8-bit RGBA with straight alpha. Downscaled and encoded exactly as prepareUpload does.
+// From pixels another decoder produced (the browser's, for AVIF, HEIC, CMYK JPEG, animated
+// WebP): already upright, 8-bit RGBA with straight alpha. Downscaled and encoded exactly as prepareUpload does.
 // The pixel count is checked against options.limits.
 Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& options);
 

@@ -1,6 +1,6 @@
-// End-to-end tests for the image formats the core does not decode itself (WebP goes through the
-// browser's decoder and back into the core), for transparency and EXIF orientation on the way to
-// the server, and for the files the app must refuse with a clear reason and without losing the
+// End-to-end tests for WebP (decoded by the core) and the files only the browser decodes (an
+// animated WebP goes through the browser's decoder and back into the core as pixels), for
+// transparency and EXIF orientation on the way to the server, and for the files the app must refuse with a clear reason and without losing the
 // photo already chosen. Like app.test.mjs, each test chooses a file in the page and asserts what
 // the person sees and what the test server received.
 //
@@ -45,8 +45,8 @@ const MAGIC = {
  * WebP encoder. The quadrant named by `transparent` is left untouched, i.e. transparent black, so
  * an upload that dropped the alpha channel would show it black rather than white.
  */
-async function encodeInBrowser(page, { width, height, type, layout = STORED_LAYOUT, transparent = null }) {
-  const base64 = await page.evaluate(async ({ width, height, type, colours, transparent }) => {
+async function encodeInBrowser(page, { width, height, type, quality, layout = STORED_LAYOUT, transparent = null }) {
+  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent }) => {
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d');
     const [halfWidth, halfHeight] = [width / 2, height / 2];
@@ -61,11 +61,11 @@ async function encodeInBrowser(page, { width, height, type, layout = STORED_LAYO
       context.fillStyle = `rgb(${r}, ${g}, ${b})`;
       context.fillRect(...origins[quadrant], halfWidth, halfHeight);
     }
-    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type })).arrayBuffer());
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type, quality })).arrayBuffer());
     let binary = '';
     for (const byte of bytes) binary += String.fromCharCode(byte);
     return btoa(binary);
-  }, { width, height, type, colours: quadrantColours(layout), transparent });
+  }, { width, height, type, quality, colours: quadrantColours(layout), transparent });
   const bytes = Buffer.from(base64, 'base64');
   // convertToBlob quietly writes PNG for a type it cannot encode; the test would then not test WebP.
   assert.ok(MAGIC[type](bytes), `the browser did not encode ${type}`);
@@ -74,15 +74,40 @@ async function encodeInBrowser(page, { width, height, type, layout = STORED_LAYO
 
 /** A file that says WebP in its RIFF header but whose VP8 bitstream is noise. */
 function corruptWebp() {
-  const bitstream = corruptBytes(2048);
-  const chunkHeader = Buffer.alloc(8);
-  chunkHeader.write('VP8 ', 0, 'latin1');
-  chunkHeader.writeUInt32LE(bitstream.length, 4);
-  const riffHeader = Buffer.alloc(12);
-  riffHeader.write('RIFF', 0, 'latin1');
-  riffHeader.writeUInt32LE(4 + chunkHeader.length + bitstream.length, 4);
-  riffHeader.write('WEBP', 8, 'latin1');
-  return Buffer.concat([riffHeader, chunkHeader, bitstream]);
+  return riffWebp(riffChunk('VP8 ', corruptBytes(2048)));
+}
+
+function riffChunk(fourcc, payload) {
+  const header = Buffer.alloc(8);
+  header.write(fourcc, 0, 'latin1');
+  header.writeUInt32LE(payload.length, 4);
+  return Buffer.concat([header, payload, Buffer.alloc(payload.length % 2)]);
+}
+
+function riffWebp(chunks) {
+  const header = Buffer.alloc(12);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(4 + chunks.length, 4);
+  header.write('WEBP', 8, 'latin1');
+  return Buffer.concat([header, chunks]);
+}
+
+/**
+ * A one-frame animation made from a lossless still (`width`×`height`, VP8L): the core leaves
+ * animated WebP to the browser, which decodes the first frame. No encoder here writes animations.
+ */
+function animatedWebp(still, width, height) {
+  let at = 12;
+  while (still.toString('latin1', at, at + 4) !== 'VP8L') at += 8 + still.readUInt32LE(at + 4) + (still.readUInt32LE(at + 4) % 2);
+  const bitstream = still.subarray(at + 8, at + 8 + still.readUInt32LE(at + 4));
+  const uint24 = (value) => Buffer.from([value & 0xff, (value >> 8) & 0xff, value >> 16]);
+  const canvas = Buffer.concat([Buffer.from([0x02 | 0x10, 0, 0, 0]), uint24(width - 1), uint24(height - 1)]); // animation, alpha
+  const frame = Buffer.concat([uint24(0), uint24(0), uint24(width - 1), uint24(height - 1), uint24(100), Buffer.from([0])]);
+  return riffWebp(Buffer.concat([
+    riffChunk('VP8X', canvas),
+    riffChunk('ANIM', Buffer.alloc(6)), // background colour, loop count
+    riffChunk('ANMF', Buffer.concat([frame, riffChunk('VP8L', bitstream)])),
+  ]));
 }
 
 /**
@@ -126,7 +151,7 @@ const sizeOf = ({ width, height }) => ({ width, height });
 /* --- formats decoded by the browser, transparency, orientation ------------------------------ */
 
 describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
-  test('a WebP photo is decoded by the browser and sent as a downscaled JPEG', async (t) => {
+  test('a WebP photo is sent as a downscaled JPEG', async (t) => {
     const page = await harness.openApp(t);
     const webp = await encodeInBrowser(page, { width: 1600, height: 1200, type: 'image/webp' });
 
@@ -141,7 +166,20 @@ describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
   });
 
-  // PNG is decoded by the core, WebP by the browser: both must composite over white.
+  test('an animated WebP is decoded by the browser, and its first frame sent as a JPEG', async (t) => {
+    const page = await harness.openApp(t);
+    const still = await encodeInBrowser(page, { width: 1600, height: 1200, type: 'image/webp', quality: 1 });
+
+    await chooseImage(page, { name: 'loop.webp', mimeType: 'image/webp', buffer: animatedWebp(still, 1600, 1200) });
+
+    assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
+    assert.equal(await imageInfo(page), 'loop.webp · 1600 × 1200, sent as 1024 × 768');
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
+    assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
+  });
+
+  // Both must composite over white (lossy WebP carries its alpha in a separate ALPH chunk).
   for (const [format, type] of [['PNG', 'image/png'], ['WebP', 'image/webp']]) {
     test(`a ${format} with transparency arrives with the transparent area white`, async (t) => {
       const page = await harness.openApp(t);
@@ -183,7 +221,8 @@ describe('refused files', { timeout: TEST_TIMEOUT_MS }, () => {
     await chooseImage(page, { name: 'photo.webp', mimeType: 'image/webp', buffer: corruptWebp() });
     const { alert } = await waitForOutcome(page, 'Image ready.');
 
-    assert.match(alert ?? '', /This WebP image cannot be opened/);
+    // The core's reason, or the browser's where the build has no WebP decoder of its own.
+    assert.match(alert ?? '', /The WebP file is damaged|This WebP image cannot be opened/);
     assert.ok(await previewImage(page).isVisible(), 'the previous preview stays on screen');
     assert.equal(await previewImage(page).getAttribute('src'), previewBefore);
     assert.equal(await imageInfo(page), infoBefore);
@@ -256,19 +295,22 @@ describe('worker decode', { timeout: TEST_TIMEOUT_MS }, () => {
     return answers.map((answer) => (answer.error ? answer : { ...answer, data: Uint8Array.from(answer.data) }));
   }
 
-  test('"decode" returns upright pixels for a WebP (via the browser) and a rotated JPEG (in the core)', async (t) => {
+  test('"decode" returns upright pixels for a WebP, an animated WebP (via the browser) and a rotated JPEG', async (t) => {
     const context = await harness.browser.newContext();
     t.after(() => context.close());
     const page = await context.newPage();
     await page.goto(harness.site.url);
     const webp = await encodeInBrowser(page, { width: 64, height: 48, type: 'image/webp' });
+    const animated = animatedWebp(await encodeInBrowser(page, { width: 64, height: 48, type: 'image/webp', quality: 1 }), 64, 48);
     const rotatedJpeg = withExifOrientation(quadrantJpeg(64, 48), 6);
 
-    const [fromWebp, fromJpeg] = await decodeInWorker(page, [webp, rotatedJpeg]);
+    const [fromWebp, fromAnimated, fromJpeg] = await decodeInWorker(page, [webp, animated, rotatedJpeg]);
 
-    assert.deepEqual(sizeOf(fromWebp), { width: 64, height: 48 });
-    assert.equal(fromWebp.data.length, 64 * 48 * 4);
-    assert.deepEqual(quadrantsOf(fromWebp), STORED_LAYOUT);
+    for (const pixels of [fromWebp, fromAnimated]) {
+      assert.deepEqual(sizeOf(pixels), { width: 64, height: 48 });
+      assert.equal(pixels.data.length, 64 * 48 * 4);
+      assert.deepEqual(quadrantsOf(pixels), STORED_LAYOUT);
+    }
     assert.deepEqual(sizeOf(fromJpeg), { width: 48, height: 64 });
     assert.equal(fromJpeg.data.length, 48 * 64 * 4);
     assert.deepEqual(quadrantsOf(fromJpeg), ROTATED_CLOCKWISE_LAYOUT);

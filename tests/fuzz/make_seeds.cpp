@@ -9,6 +9,7 @@
 #include "core/base64.hpp"
 #include "core/codec.hpp"
 #include "fixtures/progressive_jpeg.hpp"
+#include "fixtures/webp_images.hpp"
 #include "image_writers.hpp"
 #include "test_images.hpp"
 
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
   write(dir / "image/rgba.png", dg::encodePng(picture).value());
   write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
   write(dir / "image/grey16.png", pngOf(2, 2, kGrey, 16, {Bytes{1, 2, 3, 4}, Bytes{5, 6, 7, 8}}));
+  write(dir / "image/lossless.webp", Bytes(std::begin(kLosslessWebp), std::end(kLosslessWebp)));
+  write(dir / "image/lossy.webp", Bytes(std::begin(kLossyWebp), std::end(kLossyWebp)));
+  write(dir / "image/lossy-alpha.webp", Bytes(std::begin(kLossyAlphaWebp), std::end(kLossyAlphaWebp)));
   write(dir / "image/two-frames.gif", gifOf(4, 2, {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255},
                                            {Bytes{0, 1, 2, 3, 3, 2, 1, 0}, Bytes(8, 1)}));
 

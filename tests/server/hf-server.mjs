@@ -70,7 +70,7 @@ export function testCardJpeg(width = TEST_CARD.width, height = TEST_CARD.height)
 
 // Node has no WebP encoder, so this file was painted once by headless Chromium (the same 64x48
 // test card, canvas.toBlob('image/webp', 1), which Chromium writes as lossless VP8L) and checked
-// in. tests/server/make-webp-fixture.mjs regenerates it.
+// in. tests/fixtures/make-webp-fixtures.mjs regenerates it.
 export const TEST_CARD_WEBP = readFileSync(new URL('../fixtures/generated.webp', import.meta.url));
 
 /** What the magic bytes say, whatever the label claims. */
