@@ -161,6 +161,30 @@ TEST_CASE("BMP decodes, bottom-up rows and all") {
   CHECK(hasQuadrants(image, kRed, kGreen, kBlue, kYellow, 0));
 }
 
+TEST_CASE("regression: an OS/2 BMP was refused as billions of pixels") {
+  // Its 12-byte header holds 16-bit width and height; read as the 32-bit fields of the usual
+  // header they made a 20×10 picture "655380×1572865".
+  const int width = 20, height = 10, stride = (width * 3 + 3) / 4 * 4;
+  Bytes bmp{'B', 'M'};
+  auto le = [&bmp](std::uint32_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) bmp.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+  };
+  le(14 + 12 + stride * height, 4);  // file size
+  le(0, 4);                          // reserved
+  le(14 + 12, 4);                    // pixels start right after the headers
+  le(12, 4), le(width, 2), le(height, 2), le(1, 2), le(24, 2);  // header size, size, planes, bits
+  const Image source = quadrants(width, height);
+  for (int y = height - 1; y >= 0; --y) {  // bottom-up, BGR
+    for (int x = 0; x < width; ++x) bmp.insert(bmp.end(), {source.pixel(x, y)[2], source.pixel(x, y)[1], source.pixel(x, y)[0]});
+    bmp.resize(bmp.size() + stride - width * 3, 0);
+  }
+  CHECK(peekDimensions(bmp.data(), bmp.size()) == std::make_pair(width, height));
+  const Image image = decoded(bmp);
+  CHECK(image.width == width);
+  CHECK(image.height == height);
+  CHECK(hasQuadrants(image, kRed, kGreen, kBlue, kYellow, 0));
+}
+
 TEST_CASE("a CMYK JPEG is recognised and left to the browser's decoder") {
   // SOI, then a baseline frame header declaring 4 components; no decoder gets as far as the data.
   const Bytes cmyk{0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x14, 0x08, 0x00, 0x10, 0x00, 0x20, 0x04, 1, 0x11, 0,

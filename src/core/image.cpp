@@ -60,6 +60,7 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
       break;
     case ImageFormat::Bmp: {
       if (size < 26) break;
+      if (le32(14) == 12) return {le16(18), le16(20)};  // OS/2's 12-byte header: 16-bit width, height
       const auto height = static_cast<std::int32_t>(le32(22));  // negative: rows stored top-down
       return {clampInt(le32(18)), clampInt(static_cast<std::uint32_t>(height < 0 ? -static_cast<std::int64_t>(height) : height))};
     }
