@@ -161,6 +161,26 @@ TEST_CASE("BMP decodes, bottom-up rows and all") {
   CHECK(hasQuadrants(image, kRed, kGreen, kBlue, kYellow, 0));
 }
 
+TEST_CASE("regression: a GIF 0 pixels high is refused instead of resized") {
+  // fuzz_image: stb_image decoded this 1028×0 GIF without complaint, and the upload path then
+  // resized zero rows into one (reading an empty weight table).
+  const Bytes file{
+      0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x04, 0x04, 0x00, 0x00, 0x81, 0xF9, 0x1A, 0x00, 0x40, 0x00,
+      0x01, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0xBC, 0x00, 0xFF, 0x2C, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x23, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x05, 0x44, 0x62, 0x71,
+      0x50, 0xA8, 0x04, 0x00, 0x02, 0x41, 0x00, 0x02, 0x05, 0x4C, 0x98, 0x35, 0x61, 0x52, 0x00, 0x3B,
+  };
+  CHECK(peekDimensions(file.data(), file.size()) == std::make_pair(1028, 0));
+  const auto result = decodeImage(file.data(), file.size());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::DecodeFailed);
+  CHECK(result.error().message == "The GIF file is damaged (it has no pixels).");
+  const auto upload = prepareUpload(file.data(), file.size(), PrepareOptions{});
+  REQUIRE_FALSE(upload.ok());
+  CHECK(upload.error().code == ErrorCode::DecodeFailed);
+}
+
 TEST_CASE("regression: an OS/2 BMP was refused as billions of pixels") {
   // Its 12-byte header holds 16-bit width and height; read as the 32-bit fields of the usual
   // header they made a 20×10 picture "655380×1572865".
