@@ -1,6 +1,6 @@
-// Hostile image files: every decoder (stb_image, libjpeg-turbo), the header peeks, the Exif reader
-// and the whole upload path on arbitrary bytes. Limits are kept small so that a file declaring a
-// huge size is refused, as in the app, rather than exhausting the fuzzer's memory.
+// Hostile image files: every decoder (stb_image, libjpeg-turbo, libwebp), the header peeks, the
+// Exif reader and the whole upload path on arbitrary bytes. Limits are kept small so that a file
+// declaring a huge size is refused, as in the app, rather than exhausting the fuzzer's memory.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
