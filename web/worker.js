@@ -91,9 +91,10 @@ function now(id, call, bytesKey = 'bytes') {
   return outcome;
 }
 
-// Formats the core cannot decode (AVIF, HEIC, CMYK JPEG, animated WebP) are decoded by the browser, and
-// its pixels go back into the core, so a person never sees "unsupported" for a file their browser
-// opens. Only a file nothing here can open gets an error, naming the format its bytes show.
+// Formats the core cannot decode (AVIF, HEIC, CMYK JPEG, animated WebP) are decoded by the
+// browser, and its pixels go back into the core, so a person never sees "unsupported" for a file
+// their browser opens. Only a file nothing here can open gets an error, naming the format its
+// bytes show.
 async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
   if (outcome.ok || outcome.error.code !== 'unsupported_format') return reply(outcome);
   input(data.subarray(0, 32));
