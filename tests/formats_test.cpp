@@ -219,30 +219,6 @@ TEST_CASE("a CMYK JPEG is recognised and left to the browser's decoder") {
   CHECK(peekJpegComponents(rgb.data(), rgb.size()) == 3);
 }
 
-TEST_CASE("regression: a PNG ending in the header of a chunk too large for the file is refused before allocating") {
-  // fuzz_image: 81 bytes ending in the 8-byte header of an IDAT that declares about 1.1 GB, with no
-  // room left for its CRC. The chunk walk stopped where a whole chunk no longer fitted and let it
-  // through; stb_image then reserved the declared length.
-  const Bytes file{
-      0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-      0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x00, 0x00, 0x00, 0x84, 0x52, 0x42,
-      0x4D, 0x00, 0x00, 0x00, 0x0C, 0x50, 0x4C, 0x54, 0x45, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
-      0x08, 0x09, 0x0A, 0x0B, 0x0C, 0xDC, 0x63, 0x37, 0xAC, 0x00, 0x00, 0x00, 0x01, 0x74, 0x52, 0x4E,
-      0x53, 0x00, 0x0C, 0x50, 0x4C, 0x54, 0x45, 0x01, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x01,
-      0x01,
-  };
-  const auto result = decodeImage(file.data(), file.size());
-  REQUIRE_FALSE(result.ok());
-  CHECK(result.error().code == ErrorCode::DecodeFailed);
-  CHECK_THAT(result.error().message, Catch::Contains("chunk runs past the end"));
-
-  // A PNG whose last chunk lacks only its CRC still decodes, as it did before.
-  const auto png = encodePng(quadrants(8, 8)).value();
-  const auto withoutFinalCrc = decodeImage(png.data(), png.size() - 4);
-  REQUIRE(withoutFinalCrc.ok());
-  CHECK(withoutFinalCrc.value().rgba == quadrants(8, 8).rgba);
-}
-
 TEST_CASE("formats only a browser decodes are named in the error") {
   const std::pair<std::string, const char*> files[] = {
       {std::string("\0\0\0\x1C" "ftypavif\0\0\0\0", 16), "AVIF"},
@@ -282,4 +258,28 @@ TEST_CASE("regression: a PNG whose chunk declares more bytes than the file holds
   const auto cut = decodeImage(png.data(), png.size() - 20);
   REQUIRE_FALSE(cut.ok());
   CHECK(cut.error().code == ErrorCode::DecodeFailed);
+}
+
+TEST_CASE("regression: a PNG ending in the header of a chunk too large for the file is refused before allocating") {
+  // fuzz_image: 81 bytes ending in the 8-byte header of an IDAT that declares about 1.1 GB, with no
+  // room left for its CRC. The chunk walk stopped where a whole chunk no longer fitted and let it
+  // through; stb_image then reserved the declared length.
+  const Bytes file{
+      0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+      0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x00, 0x00, 0x00, 0x84, 0x52, 0x42,
+      0x4D, 0x00, 0x00, 0x00, 0x0C, 0x50, 0x4C, 0x54, 0x45, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+      0x08, 0x09, 0x0A, 0x0B, 0x0C, 0xDC, 0x63, 0x37, 0xAC, 0x00, 0x00, 0x00, 0x01, 0x74, 0x52, 0x4E,
+      0x53, 0x00, 0x0C, 0x50, 0x4C, 0x54, 0x45, 0x01, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x01,
+      0x01,
+  };
+  const auto result = decodeImage(file.data(), file.size());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::DecodeFailed);
+  CHECK_THAT(result.error().message, Catch::Contains("chunk runs past the end"));
+
+  // A PNG whose last chunk lacks only its CRC still decodes, as it did before.
+  const auto png = encodePng(quadrants(8, 8)).value();
+  const auto withoutFinalCrc = decodeImage(png.data(), png.size() - 4);
+  REQUIRE(withoutFinalCrc.ok());
+  CHECK(withoutFinalCrc.value().rgba == quadrants(8, 8).rgba);
 }

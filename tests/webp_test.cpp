@@ -57,6 +57,17 @@ Bytes chunkOf(const Bytes& file, const char* fourcc) {
   return {};
 }
 
+// The simple file form: the RIFF header and one chunk.
+Bytes simpleFile(const char* fourcc, const Bytes& payload) {
+  Bytes chunk;
+  appendChunk(chunk, fourcc, payload);
+  return riff(chunk);
+}
+
+// The fixtures' bitstreams, without their VP8X and ICCP chunks.
+Bytes losslessBitstream() { return chunkOf(bytesOf(kLosslessWebp), "VP8L"); }
+Bytes lossyBitstream() { return chunkOf(bytesOf(kLossyWebp), "VP8 "); }
+
 // A VP8X header: flags (0x10 alpha, 0x02 animation) and the canvas size.
 Bytes vp8x(std::uint8_t flags, int width, int height) {
   Bytes payload{flags, 0, 0, 0};
@@ -88,13 +99,9 @@ TEST_CASE("without libwebp a WebP is left to the browser, named in the error") {
 TEST_CASE("the declared size of each kind of WebP file is read without decoding") {
   const Bytes extended = bytesOf(kLosslessWebp);  // VP8X, then ICCP and VP8L
   CHECK(peekDimensions(extended.data(), extended.size()) == std::make_pair(64, 48));
-  Bytes lossless;  // the simple form: one VP8L chunk
-  appendChunk(lossless, "VP8L", chunkOf(extended, "VP8L"));
-  const Bytes simpleLossless = riff(lossless);
+  const Bytes simpleLossless = simpleFile("VP8L", losslessBitstream());
   CHECK(peekDimensions(simpleLossless.data(), simpleLossless.size()) == std::make_pair(64, 48));
-  Bytes lossy;  // one VP8 chunk
-  appendChunk(lossy, "VP8 ", chunkOf(bytesOf(kLossyWebp), "VP8 "));
-  const Bytes simpleLossy = riff(lossy);
+  const Bytes simpleLossy = simpleFile("VP8 ", lossyBitstream());
   CHECK(peekDimensions(simpleLossy.data(), simpleLossy.size()) == std::make_pair(66, 50));
 }
 
@@ -132,13 +139,10 @@ TEST_CASE("WebP decodes to straight-alpha pixels in the core") {
     CHECK(alphaIs(image, 48, 36, 0));
   }
   SECTION("the simple file forms, without a VP8X header") {
-    Bytes lossless, lossy;
-    appendChunk(lossless, "VP8L", chunkOf(bytesOf(kLosslessWebp), "VP8L"));
-    appendChunk(lossy, "VP8 ", chunkOf(bytesOf(kLossyWebp), "VP8 "));
-    const auto fromLossless = decode(riff(lossless));
+    const auto fromLossless = decode(simpleFile("VP8L", losslessBitstream()));
     REQUIRE(fromLossless.ok());
     CHECK(hasQuadrants(fromLossless.value(), kRed, kGreen, kBlue, kYellow, 2));
-    const auto fromLossy = decode(riff(lossy));
+    const auto fromLossy = decode(simpleFile("VP8 ", lossyBitstream()));
     REQUIRE(fromLossy.ok());
     CHECK(hasQuadrants(fromLossy.value(), kRed, kGreen, kBlue, kYellow));
   }
@@ -154,11 +158,9 @@ TEST_CASE("a damaged WebP is refused with libwebp's reason") {
     CHECK(result.error().message == "The WebP file is damaged (the file is cut short).");
   }
   SECTION("noise in the bitstream") {
-    Bytes lossless;
-    Bytes bitstream = chunkOf(bytesOf(kLosslessWebp), "VP8L");
+    Bytes bitstream = losslessBitstream();
     for (std::size_t i = 5; i < bitstream.size(); ++i) bitstream[i] = static_cast<std::uint8_t>(i * 151 + 17);
-    appendChunk(lossless, "VP8L", bitstream);
-    const auto result = decode(riff(lossless));
+    const auto result = decode(simpleFile("VP8L", bitstream));
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().code == ErrorCode::DecodeFailed);
     CHECK_THAT(result.error().message, Catch::StartsWith("The WebP file is damaged ("));
@@ -171,7 +173,7 @@ TEST_CASE("an animated WebP is left to the browser, which shows its first frame"
   Bytes frame;                        // x/2, y/2, width - 1, height - 1, duration, flags; the image
   for (std::uint32_t field : {0u, 0u, 63u, 47u, 100u}) appendLe(frame, field, 3);
   frame.push_back(0);
-  appendChunk(frame, "VP8L", chunkOf(bytesOf(kLosslessWebp), "VP8L"));
+  appendChunk(frame, "VP8L", losslessBitstream());
   Bytes chunks = vp8x(0x02 | 0x10, 64, 48);
   appendChunk(chunks, "ANIM", animation);
   appendChunk(chunks, "ANMF", frame);
@@ -183,7 +185,7 @@ TEST_CASE("an animated WebP is left to the browser, which shows its first frame"
 
 TEST_CASE("a WebP declaring too many pixels is refused before decoding") {
   Bytes chunks = vp8x(0, 30000, 30000);
-  appendChunk(chunks, "VP8L", chunkOf(bytesOf(kLosslessWebp), "VP8L"));
+  appendChunk(chunks, "VP8L", losslessBitstream());
   const auto result = decode(riff(chunks));
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == ErrorCode::ImageTooLarge);

@@ -75,14 +75,17 @@ function withStrings(strings, call) {
   }
 }
 
-// Runs a call that replies before it returns, and gives back that reply: {ok, value} or {ok: false,
-// error}, with the reply's bytes under `bytesKey` of the value.
-function now(id, call, bytesKey = 'bytes') {
+// A reply handler for the core: hands `handle` the outcome, {ok, value} or {ok: false, error},
+// with the reply's bytes under `bytesKey` of the value.
+const withBytes = (handle, bytesKey = 'bytes') => (outcome, bytes) => {
+  if (outcome.ok && bytes.length > 0) outcome.value[bytesKey] = bytes;
+  handle(outcome);
+};
+
+// Runs a call that replies before it returns, and gives back that reply (see withBytes).
+function now(id, call, bytesKey) {
   let outcome;
-  pending.set(id, (reply, bytes) => {
-    outcome = reply;
-    if (reply.ok && bytes.length > 0) reply.value[bytesKey] = bytes;
-  });
+  pending.set(id, withBytes((reply) => { outcome = reply; }, bytesKey));
   try {
     call();
   } finally {
@@ -143,7 +146,7 @@ const operations = {
     withStrings([upload.contentType, JSON.stringify(endpoint)], (type, e) => core._dg_start_caption(id, type, e));
   },
   generate({ prompt, endpoint, parameters = {} }, reply, id) {
-    pending.set(id, (outcome, bytes) => reply(outcome.ok ? { ok: true, value: { ...outcome.value, bytes } } : outcome));
+    pending.set(id, withBytes(reply));
     withStrings([prompt, JSON.stringify(endpoint), JSON.stringify(parameters)], (p, e, g) => core._dg_start_generation(id, p, e, g));
   },
   cancel({ targetId }, reply, id) {

@@ -111,16 +111,12 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
   const int length = static_cast<int>(size);
   int width = 0, height = 0, channels = 0;
   stbi_uc* decoded = stbi_load_from_memory(data, length, &width, &height, &channels, 4);
-  // stb decodes a GIF whose screen is 0 pixels high (found by fuzz_image): nothing to show or send.
-  if (decoded && (width <= 0 || height <= 0)) {
+  // stb also "decodes" a GIF whose screen is 0 pixels high (found by fuzz_image): nothing to show or send.
+  const char* reason = !decoded ? stbi_failure_reason() : width <= 0 || height <= 0 ? "it has no pixels" : nullptr;
+  if (reason) {
     stbi_image_free(decoded);
-    return Result<Image>::failure(ErrorCode::DecodeFailed, std::string("The ") + formatName(format) +
-                                                               " file is damaged (it has no pixels).");
-  }
-  if (!decoded) {
-    return Result<Image>::failure(ErrorCode::DecodeFailed, std::string("The ") + formatName(format) +
-                                                               " file is damaged (" +
-                                                               stbi_failure_reason() + ").");
+    return Result<Image>::failure(ErrorCode::DecodeFailed,
+                                  std::string("The ") + formatName(format) + " file is damaged (" + reason + ").");
   }
   Image image;
   image.width = width;

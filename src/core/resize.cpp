@@ -73,9 +73,10 @@ bool isOpaque(const Image& image) {
 }
 
 // Photos: 8-bit channels times 14-bit weights in integers. In wasm this takes 14 ms for the
-// 1512x1134 -> 1024x768 step of a 12 MP photo, where float arithmetic took 30. Each source row is resampled horizontally exactly once, keeping 6
-// fractional bits in 16 bits, into a ring that holds the rows one output row needs; each output
-// row is then blended from those rows straight into bytes.
+// 1512x1134 -> 1024x768 step of a 12 MP photo, where float arithmetic took 30. Each source row is
+// resampled horizontally exactly once, keeping 6 fractional bits in 16 bits, into a ring that
+// holds the rows one output row needs; each output row is then blended from those rows straight
+// into bytes.
 constexpr int kRowFractionBits = 6;
 
 // The columns again, each with the same number of taps (the most any column has), zero-weighted
