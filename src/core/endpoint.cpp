@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
 
 #include "core/text.hpp"
 
@@ -38,7 +38,7 @@ Result<T> invalid(const std::string& message) {
 }  // namespace
 
 Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultTimeoutMs) {
-  const auto settings = json::parse(text, nullptr, false);
+  const auto settings = parseJson(text);
   if (!settings.is_object()) return invalid<EndpointConfig>("Endpoint settings must be a JSON object.");
   EndpointConfig config;
   config.timeoutMs = defaultTimeoutMs;
@@ -96,7 +96,7 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
 Result<GenerationParameters> parseGenerationParameters(const std::string& text) {
   GenerationParameters parameters;
   if (text.empty()) return Result<GenerationParameters>::success(parameters);
-  const auto values = json::parse(text, nullptr, false);
+  const auto values = parseJson(text);
   if (!values.is_object()) return invalid<GenerationParameters>("Generation parameters must be a JSON object.");
 
   auto integerIn = [&](const char* key, long long low, long long high, auto& target) -> bool {

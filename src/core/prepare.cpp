@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
 
 #include "core/exif.hpp"
 #include "core/resize.hpp"
@@ -13,7 +13,7 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& text) {
   using Failure = Result<PrepareOptions>;
   PrepareOptions options;
   if (text.empty()) return Failure::success(options);
-  const auto json = nlohmann::json::parse(text, nullptr, false);
+  const auto json = parseJson(text);
   if (!json.is_object()) return Failure::failure(ErrorCode::InvalidSettings, "Image options must be a JSON object.");
   if (auto it = json.find("maxSide"); it != json.end()) {
     if (!it->is_number_integer() || *it < 16 || *it > 8192) {

@@ -1,9 +1,8 @@
 #include "core/response.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/base64.hpp"
 #include "core/failure.hpp"
+#include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace dg {
@@ -12,10 +11,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxShownText = 300;
-
-std::string_view asText(const std::vector<std::uint8_t>& body) {
-  return {reinterpret_cast<const char*>(body.data()), body.size()};
-}
 
 bool looksLikeHtml(std::string_view body, std::string_view contentType) {
   if (containsIgnoringCase(contentType, "text/html")) return true;
@@ -140,7 +135,7 @@ std::string extractErrorMessage(std::string_view body, std::string_view contentT
     const std::string title = htmlTitle(text);
     return title.empty() ? "The server answered with a web page instead of a message." : shortened(title);
   }
-  const auto parsed = json::parse(text, nullptr, false);
+  const auto parsed = parseJson(text);
   if (!parsed.is_discarded()) {
     const std::string message = trim(messageFromJson(parsed));
     if (!message.empty()) return shortened(message);
@@ -150,7 +145,7 @@ std::string extractErrorMessage(std::string_view body, std::string_view contentT
 
 Result<Caption> parseCaptionResponse(const HttpResponse& response) {
   if (response.status < 200 || response.status > 299) return Result<Caption>::failure(describeFailure(response, {}));
-  const auto body = json::parse(asText(response.body), nullptr, false);
+  const auto body = parseJson(asText(response.body));
   if (body.is_discarded()) {
     return malformed<Caption>(response, "The captioning endpoint answered with " + describeUnexpectedBody(response) +
                                             " instead of a caption.");
@@ -187,7 +182,7 @@ Result<GeneratedImage> parseGenerationResponse(const HttpResponse& response) {
     image.bytes = response.body;
     return Result<GeneratedImage>::success(std::move(image));
   }
-  const auto body = json::parse(asText(response.body), nullptr, false);
+  const auto body = parseJson(asText(response.body));
   if (body.is_discarded()) {
     return malformed<GeneratedImage>(response, "The generation endpoint answered with " +
                                                    describeUnexpectedBody(response) + " instead of an image.");

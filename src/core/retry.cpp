@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
-#include <nlohmann/json.hpp>
+#include "core/json.hpp"
+#include "core/text.hpp"
 
 namespace dg {
 
 Result<RetryPolicy> parseRetryPolicy(const std::string& text) {
   RetryPolicy policy;
   if (text.empty()) return Result<RetryPolicy>::success(policy);
-  const auto values = nlohmann::json::parse(text, nullptr, false);
+  const auto values = parseJson(text);
   if (!values.is_object()) return Result<RetryPolicy>::failure(ErrorCode::InvalidSettings, "Retry settings must be a JSON object.");
   auto read = [&](const char* key, double low, double high, double& target) {
     const auto it = values.find(key);
@@ -43,7 +44,7 @@ bool isRetryable(const HttpResponse& response) {
 
 std::optional<double> estimatedWaitMs(const HttpResponse& response) {
   if (response.status != 503) return std::nullopt;
-  const auto body = nlohmann::json::parse(response.body.begin(), response.body.end(), nullptr, false);
+  const auto body = parseJson(asText(response.body));
   if (!body.is_object()) return std::nullopt;
   const auto it = body.find("estimated_time");
   if (it == body.end() || !it->is_number() || *it < 0) return std::nullopt;

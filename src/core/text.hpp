@@ -3,10 +3,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dg {
+
+// A response body read as text, without a copy.
+inline std::string_view asText(const std::vector<std::uint8_t>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
 
 inline std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
