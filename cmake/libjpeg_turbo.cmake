@@ -60,9 +60,11 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   # jdmerge.c, jidctflt.c, jidctfst.c, jfdctflt.c, jfdctfst.c, jcphuff.c; about 30 KB of wasm).
   # So is block smoothing, which only softens progressive files whose later scans are missing:
   # the core decodes whole files, so it would only ever touch truncated ones.
+  # jerror.c (the standard error manager and its message table) is left out: the core installs its
+  # own (src/core/jpeg_turbo.cpp).
   set(decoder_sources
     jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdinput.c
-    jdmainct.c jdmarker.c jdmaster.c jdphuff.c jdpostct.c jdsample.c jerror.c jidctint.c jidctred.c
+    jdmainct.c jdmarker.c jdmaster.c jdphuff.c jdpostct.c jdsample.c jidctint.c jidctred.c
     jutils.c jmemmgr.c jmemnobs.c jsimd_none.c)
   set(encoder_sources
     jcapimin.c jcapistd.c jccoefct.c jccolor.c jcdctmgr.c jchuff.c jcinit.c jcmainct.c jcmarker.c
@@ -125,13 +127,14 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   # size. The per-pixel and per-block stages (entropy coding, DCTs, colour conversion, resampling)
   # keep -O2, which is what the 12 MP decode in scripts/bench measures.
   set(cold_sources
-    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jddctmgr.c jdinput.c jdmarker.c jdmaster.c jerror.c
+    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jddctmgr.c jdinput.c jdmarker.c jdmaster.c
     jutils.c jmemmgr.c jmemnobs.c jsimd_none.c jcapimin.c jcapistd.c jcinit.c jcmarker.c jcmaster.c
     jcparam.c jdatadst.c)
   list(TRANSFORM cold_sources PREPEND "${copy}/")
   set_source_files_properties(${cold_sources} PROPERTIES COMPILE_OPTIONS -Oz)
   # Count bits with clz (one wasm instruction) instead of two copies of a 64 KB lookup table.
-  target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC)
+  # No environment: no JPEGMEM variable to read, and no sscanf (with its float parser) linked for it.
+  target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC NO_GETENV NO_PUTENV)
   message(STATUS "JPEG decoding: libjpeg-turbo ${version} from ${src}")
 else()
   message(STATUS "JPEG decoding: stb_image (run scripts/fetch-sources for DCT-domain scaling)")

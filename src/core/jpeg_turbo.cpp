@@ -33,40 +33,74 @@ namespace {
 constexpr int kMaxScans = 500;
 
 // Where libjpeg's fatal errors land, for the encoder and the decoder alike: client_data points here.
+// The error manager is filled in by hand: libjpeg's own (jpeg_std_error) brings its table of 130
+// English messages and printf to format them, about 6 KB of the download, for a reason in brackets.
 struct ErrorTrap {
   jpeg_error_mgr errors{};
   std::jmp_buf jump{};
-  char message[JMSG_LENGTH_MAX] = {};
+  int code = 0;  // libjpeg's J_MESSAGE_CODE, or kTooManyScans
 
   jpeg_error_mgr* install();
+  std::string reason() const;
 };
+
+constexpr int kTooManyScans = -1;
 
 ErrorTrap& trapOf(j_common_ptr info) { return *static_cast<ErrorTrap*>(info->client_data); }
 
 // libjpeg reports fatal errors through a callback that must not return: jump back to the setjmp.
-[[noreturn]] void onFatalError(j_common_ptr info) {
+[[noreturn]] void stopWith(j_common_ptr info, int code) {
   ErrorTrap& trap = trapOf(info);
-  info->err->format_message(info, trap.message);
+  trap.code = code;
   std::longjmp(trap.jump, 1);
 }
 
-// Warnings (corrupt data, premature end) still leave a usable picture, as in browsers and stb;
-// the default handler would print them to stderr.
+[[noreturn]] void onFatalError(j_common_ptr info) { stopWith(info, info->err->msg_code); }
+
+// Warnings (corrupt data, premature end) still leave a usable picture, as in browsers and stb.
 void onMessage(j_common_ptr, int) {}
+void onOutputMessage(j_common_ptr) {}
+void onFormatMessage(j_common_ptr, char* buffer) { buffer[0] = '\0'; }
+void onReset(j_common_ptr info) { info->err->num_warnings = 0, info->err->msg_code = 0; }
 
 jpeg_error_mgr* ErrorTrap::install() {
-  jpeg_std_error(&errors);
+  errors = jpeg_error_mgr{};
   errors.error_exit = onFatalError;
   errors.emit_message = onMessage;
+  errors.output_message = onOutputMessage;
+  errors.format_message = onFormatMessage;
+  errors.reset_error_mgr = onReset;
   return &errors;
+}
+
+// The fatal errors a damaged or unusual file can cause, in words; the rest are named by number.
+std::string ErrorTrap::reason() const {
+  switch (code) {
+    case kTooManyScans: return "more than " + std::to_string(kMaxScans) + " progressive scans";
+    case JERR_NO_SOI: return "no start-of-image marker";
+    case JERR_INPUT_EMPTY: return "no data";
+    case JERR_NO_IMAGE: case JERR_EMPTY_IMAGE: return "no image data";
+    case JERR_BAD_LENGTH: return "a marker with a wrong length";
+    case JERR_SOI_DUPLICATE: case JERR_SOF_DUPLICATE: case JERR_SOS_NO_SOF: case JERR_SOF_NO_SOS:
+    case JERR_EOI_EXPECTED: case JERR_UNKNOWN_MARKER: return "markers out of order";
+    case JERR_BAD_HUFF_TABLE: case JERR_NO_HUFF_TABLE: case JERR_DHT_INDEX: case JERR_HUFF_CLEN_OVERFLOW:
+    case JERR_HUFF_MISSING_CODE: return "a bad Huffman table";
+    case JERR_NO_QUANT_TABLE: case JERR_DQT_INDEX: case JERR_MISMATCHED_QUANT_TABLE: return "a bad quantization table";
+    case JERR_BAD_COMPONENT_ID: case JERR_COMPONENT_COUNT: case JERR_BAD_SAMPLING: case JERR_BAD_MCU_SIZE:
+    case JERR_BAD_J_COLORSPACE: return "bad colour components";
+    case JERR_BAD_PROGRESSION: case JERR_MISSING_DATA: return "a bad progressive scan";
+    case JERR_IMAGE_TOO_BIG: case JERR_WIDTH_OVERFLOW: return "dimensions out of range";
+    case JERR_BAD_PRECISION: return "an unsupported sample precision";
+    case JERR_SOF_UNSUPPORTED: case JERR_ARITH_NOTIMPL: return "an unsupported JPEG process";
+    case JERR_OUT_OF_MEMORY: return "out of memory";
+    default: return "libjpeg error " + std::to_string(code);
+  }
 }
 
 void onProgress(j_common_ptr info) {
   auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
   if (decompress->input_scan_number > kMaxScans) {
-    ErrorTrap& trap = trapOf(info);
-    std::snprintf(trap.message, sizeof trap.message, "more than %d progressive scans", kMaxScans);
-    std::longjmp(trap.jump, 1);
+    stopWith(info, kTooManyScans);
   }
 }
 
@@ -146,7 +180,7 @@ Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int w
   std::free(buffer);
   if (!encoded) {
     return Result<std::vector<std::uint8_t>>::failure(
-        ErrorCode::EncodeFailed, std::string("The image could not be encoded as JPEG (") + trap.message + ").");
+        ErrorCode::EncodeFailed, "The image could not be encoded as JPEG (" + trap.reason() + ").");
   }
   return Result<std::vector<std::uint8_t>>::success(std::move(bytes));
 }
@@ -163,7 +197,7 @@ Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int m
   if (decoder.tooLarge) return Result<Image>::failure(*decoder.tooLarge);
   if (!decoded) {
     return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                  std::string("The JPEG file is damaged (") + decoder.trap.message + ").");
+                                  "The JPEG file is damaged (" + decoder.trap.reason() + ").");
   }
   return Result<Image>::success(std::move(image));
 }
