@@ -11,6 +11,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -52,7 +53,6 @@ class JsonObject {
   JsonObject& field(const char* name, const char* value) { return field(name, std::string(value)); }
   JsonObject& field(const char* name, bool value) { return key(name), text_ += value ? "true" : "false", *this; }
   JsonObject& field(const char* name, int value) { return key(name), text_ += std::to_string(value), *this; }
-  JsonObject& field(const char* name, double value) { return key(name), text_ += std::to_string(value), *this; }
   JsonObject& field(const char* name, const JsonObject& value) { return key(name), text_ += value.text(), *this; }
   std::string text() const { return text_ + "}"; }
 
@@ -120,7 +120,7 @@ dg::InferenceClient::Notify notifier(double id) {
     const std::string body = JsonObject()
                                  .field("failedAttempt", notice.failedAttempt)
                                  .field("maxAttempts", notice.maxAttempts)
-                                 .field("waitMs", notice.waitMs)
+                                 .field("waitMs", static_cast<int>(std::lround(notice.waitMs)))  // at most maxDelayMs
                                  .field("modelLoading", notice.modelLoading)
                                  .field("reason", notice.reason)
                                  .text();
