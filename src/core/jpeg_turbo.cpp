@@ -33,8 +33,8 @@ namespace {
 constexpr int kMaxScans = 500;
 
 // Where libjpeg's fatal errors land, for the encoder and the decoder alike: client_data points here.
-// The error manager is filled in by hand: libjpeg's own (jpeg_std_error) brings its table of 130
-// English messages and printf to format them, about 6 KB of the download, for a reason in brackets.
+// The error manager is filled in by hand: libjpeg's own (jpeg_std_error) would link its table of
+// 130 English messages and their formatter into the download, for a reason in brackets.
 struct ErrorTrap {
   jpeg_error_mgr errors{};
   std::jmp_buf jump{};
