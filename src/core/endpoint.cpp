@@ -85,7 +85,7 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
   }
 
   if (const auto timeout = settings.find("timeoutMs"); timeout != settings.end()) {
-    if (!timeout->is_number() || *timeout < 1000 || *timeout > 3'600'000) {
+    if (!numberIn(*timeout, 1000, 3'600'000)) {
       return invalid<EndpointConfig>("The timeout must be between 1 second and 1 hour.");
     }
     config.timeoutMs = timeout->get<int>();
@@ -102,7 +102,7 @@ Result<GenerationParameters> parseGenerationParameters(const std::string& text) 
   auto integerIn = [&](const char* key, long long low, long long high, auto& target) -> bool {
     const auto it = values.find(key);
     if (it == values.end() || it->is_null()) return true;
-    if (!it->is_number_integer() || *it < low || *it > high) return false;
+    if (!it->is_number_integer() || !numberIn(*it, low, high)) return false;
     target = static_cast<typename std::decay_t<decltype(target)>::value_type>(it->get<long long>());
     return true;
   };
@@ -116,7 +116,7 @@ Result<GenerationParameters> parseGenerationParameters(const std::string& text) 
     return invalid<GenerationParameters>("The seed must be a whole number from 0 to 4294967295.");
   }
   if (const auto it = values.find("guidance_scale"); it != values.end() && !it->is_null()) {
-    if (!it->is_number() || *it < 0 || *it > 50) {
+    if (!numberIn(*it, 0, 50)) {
       return invalid<GenerationParameters>("Guidance scale must be a number from 0 to 50.");
     }
     parameters.guidanceScale = it->get<double>();

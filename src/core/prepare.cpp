@@ -16,18 +16,19 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& text) {
   const auto json = parseJson(text);
   if (!json.is_object()) return Failure::failure(ErrorCode::InvalidSettings, "Image options must be a JSON object.");
   if (auto it = json.find("maxSide"); it != json.end()) {
-    if (!it->is_number_integer() || *it < 16 || *it > 8192) {
+    if (!it->is_number_integer() || !numberIn(*it, 16, 8192)) {
       return Failure::failure(ErrorCode::InvalidSettings, "The longest side must be between 16 and 8192 pixels.");
     }
     options.maxSide = it->get<int>();
   }
   if (auto it = json.find("format"); it != json.end()) {
-    if (*it == "jpeg") options.format = UploadFormat::Jpeg;
-    else if (*it == "png") options.format = UploadFormat::Png;
+    const std::string format = it->is_string() ? it->get<std::string>() : std::string();
+    if (format == "jpeg") options.format = UploadFormat::Jpeg;
+    else if (format == "png") options.format = UploadFormat::Png;
     else return Failure::failure(ErrorCode::InvalidSettings, "The upload format must be \"jpeg\" or \"png\".");
   }
   if (auto it = json.find("quality"); it != json.end()) {
-    if (!it->is_number_integer() || *it < 1 || *it > 100) {
+    if (!it->is_number_integer() || !numberIn(*it, 1, 100)) {
       return Failure::failure(ErrorCode::InvalidSettings, "JPEG quality must be between 1 and 100.");
     }
     options.jpegQuality = it->get<int>();

@@ -16,7 +16,7 @@ Result<RetryPolicy> parseRetryPolicy(const std::string& text) {
   auto read = [&](const char* key, double low, double high, double& target) {
     const auto it = values.find(key);
     if (it == values.end()) return true;
-    if (!it->is_number() || *it < low || *it > high) return false;
+    if (!numberIn(*it, low, high)) return false;
     target = it->get<double>();
     return true;
   };
@@ -47,7 +47,7 @@ std::optional<double> estimatedWaitMs(const HttpResponse& response) {
   const auto body = parseJson(asText(response.body));
   if (!body.is_object()) return std::nullopt;
   const auto it = body.find("estimated_time");
-  if (it == body.end() || !it->is_number() || *it < 0) return std::nullopt;
+  if (it == body.end() || !it->is_number() || it->get<double>() < 0) return std::nullopt;
   return it->get<double>() * 1000.0;
 }
 
