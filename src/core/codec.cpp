@@ -67,6 +67,11 @@ std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& 
                {}};
 }
 
+Error damagedFileError(ImageFormat format, const std::string& reason) {
+  return Error{ErrorCode::DecodeFailed, std::string("The ") + formatName(format) + " file is damaged (" + reason + ").",
+               0, {}};
+}
+
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
   return decodeImageAtLeast(data, size, 0x7FFFFFFF, 0x7FFFFFFF, limits);
 }
@@ -99,8 +104,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
                                   "This is a CMYK JPEG, which the app cannot decode itself.");
   }
   if (format == ImageFormat::Png && !pngChunksFit(data, size)) {
-    return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                  "The PNG file is damaged (a chunk runs past the end of the file).");
+    return Result<Image>::failure(damagedFileError(format, "a chunk runs past the end of the file"));
   }
 #if DG_HAVE_LIBJPEG_TURBO
   if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight, limits);
@@ -115,8 +119,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
   const char* reason = !decoded ? stbi_failure_reason() : width <= 0 || height <= 0 ? "it has no pixels" : nullptr;
   if (reason) {
     stbi_image_free(decoded);
-    return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                  std::string("The ") + formatName(format) + " file is damaged (" + reason + ").");
+    return Result<Image>::failure(damagedFileError(format, reason));
   }
   Image image;
   image.width = width;

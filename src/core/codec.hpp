@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/image.hpp"
@@ -28,6 +29,9 @@ Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const Deco
 
 // The ImageTooLarge error for a width×height image past limits.maxPixels; nullopt within them.
 std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& limits);
+
+// The DecodeFailed error every decoder gives: "The <format> file is damaged (<reason>)."
+Error damagedFileError(ImageFormat format, const std::string& reason);
 
 // Like decodeImage, but the decoder may return a smaller image, never smaller than
 // minWidth × minHeight (stored orientation), when that is cheaper than a full decode: JPEG is

@@ -196,8 +196,7 @@ Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int m
   jpeg_destroy_decompress(&decoder.info);
   if (decoder.tooLarge) return Result<Image>::failure(*decoder.tooLarge);
   if (!decoded) {
-    return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                  "The JPEG file is damaged (" + decoder.trap.reason() + ").");
+    return Result<Image>::failure(damagedFileError(ImageFormat::Jpeg, decoder.trap.reason()));
   }
   return Result<Image>::success(std::move(image));
 }

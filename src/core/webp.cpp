@@ -22,8 +22,7 @@ const char* reasonOf(VP8StatusCode status) {
 }
 
 Result<Image> damaged(VP8StatusCode status) {
-  return Result<Image>::failure(ErrorCode::DecodeFailed,
-                                std::string("The WebP file is damaged (") + reasonOf(status) + ").");
+  return Result<Image>::failure(damagedFileError(ImageFormat::Webp, reasonOf(status)));
 }
 
 }  // namespace
