@@ -41,7 +41,7 @@ async function serveCopy(t, dir) {
 }
 
 function buildVersion(dir) {
-  const match = readFileSync(path.join(dir, 'sw.js'), 'utf8').match(/"version": "([0-9a-f]+)"/);
+  const match = readFileSync(path.join(dir, 'sw.js'), 'utf8').match(/\bversion"?:\s*"([0-9a-f]{16})"/);
   assert.ok(match, 'dist/sw.js carries no build version: was it stamped by scripts/build?');
   return match[1];
 }
