@@ -48,7 +48,7 @@ void appendBmp(void* context, void* data, int size) {
 }  // namespace
 
 TEST_CASE("a progressive JPEG decodes like a baseline one") {
-  const Bytes file(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg));
+  const Bytes file = bytesOf(kProgressiveJpeg);
   CHECK(sniffImageFormat(file) == ImageFormat::Jpeg);
   const Image image = decoded(file);
   CHECK(image.width == 64);

@@ -13,6 +13,12 @@ namespace dg::test {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// A fixture's bytes (tests/fixtures/), as a file to decode or change.
+template <std::size_t N>
+Bytes bytesOf(const std::uint8_t (&array)[N]) {
+  return Bytes(array, array + N);
+}
+
 namespace detail {
 
 inline std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc = 0) {

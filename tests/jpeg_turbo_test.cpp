@@ -9,6 +9,7 @@
 #include "core/jpeg_turbo.hpp"
 #include "core/prepare.hpp"
 #include "fixtures/progressive_jpeg.hpp"
+#include "image_writers.hpp"
 #include "test_images.hpp"
 
 using namespace dg;
@@ -84,7 +85,7 @@ TEST_CASE("a fine pattern in a large JPEG upload averages to grey instead of ali
 
 TEST_CASE("a progressive JPEG with endless scans is refused instead of decoded for minutes") {
   // The fixture's last scan repeated 600 times: each repeat is another full pass for the decoder.
-  const std::vector<std::uint8_t> fixture(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg));
+  const Bytes fixture = bytesOf(kProgressiveJpeg);
   std::size_t lastScan = 0;
   for (std::size_t i = 0; i + 1 < fixture.size(); ++i) {
     if (fixture[i] == 0xFF && fixture[i + 1] == 0xDA) lastScan = i;
@@ -124,7 +125,7 @@ TEST_CASE("regression: a stray byte before a progressive JPEG's frame header hid
   // fuzz_image: a progressive JPEG with one stray byte before its SOF2, which declared 65088×65280.
   // The size check stopped at the stray byte and let the file through; libjpeg skips such bytes,
   // read the frame and reserved coefficient buffers for 4 gigapixels.
-  std::vector<std::uint8_t> file(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg));
+  Bytes file = bytesOf(kProgressiveJpeg);
   std::size_t frame = 0;
   for (std::size_t i = 2; i + 8 < file.size() && !frame; ++i) {
     if (file[i] == 0xFF && file[i + 1] == 0xC2) frame = i;

@@ -11,19 +11,13 @@
 #include "core/prepare.hpp"
 #include "core/webp.hpp"
 #include "fixtures/webp_images.hpp"
+#include "image_writers.hpp"
 #include "test_images.hpp"
 
 using namespace dg;
 using namespace dg::test;
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
-
-template <std::size_t N>
-Bytes bytesOf(const std::uint8_t (&array)[N]) {
-  return Bytes(array, array + N);
-}
 
 void appendLe(Bytes& out, std::uint32_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));

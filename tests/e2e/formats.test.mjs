@@ -98,8 +98,9 @@ function riffWebp(chunks) {
  */
 function animatedWebp(still, width, height) {
   let at = 12;
-  while (still.toString('latin1', at, at + 4) !== 'VP8L') at += 8 + still.readUInt32LE(at + 4) + (still.readUInt32LE(at + 4) % 2);
-  const bitstream = still.subarray(at + 8, at + 8 + still.readUInt32LE(at + 4));
+  const length = () => still.readUInt32LE(at + 4);
+  while (still.toString('latin1', at, at + 4) !== 'VP8L') at += 8 + length() + (length() % 2);
+  const bitstream = still.subarray(at + 8, at + 8 + length());
   const uint24 = (value) => Buffer.from([value & 0xff, (value >> 8) & 0xff, value >> 16]);
   const canvas = Buffer.concat([Buffer.from([0x02 | 0x10, 0, 0, 0]), uint24(width - 1), uint24(height - 1)]); // animation, alpha
   const frame = Buffer.concat([uint24(0), uint24(0), uint24(width - 1), uint24(height - 1), uint24(100), Buffer.from([0])]);

@@ -34,13 +34,13 @@ int main(int argc, char** argv) {
   write(dir / "image/baseline.jpg", jpegOf(picture, 80));
   write(dir / "image/grey-quality.jpg", jpegOf(quadrants(9, 7), 95));
   write(dir / "image/exif6.jpg", withExifOrientation(jpegOf(picture, 80), 6, false));
-  write(dir / "image/progressive.jpg", Bytes(std::begin(kProgressiveJpeg), std::end(kProgressiveJpeg)));
+  write(dir / "image/progressive.jpg", bytesOf(kProgressiveJpeg));
   write(dir / "image/rgba.png", dg::encodePng(picture).value());
   write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
   write(dir / "image/grey16.png", pngOf(2, 2, kGrey, 16, {Bytes{1, 2, 3, 4}, Bytes{5, 6, 7, 8}}));
-  write(dir / "image/lossless.webp", Bytes(std::begin(kLosslessWebp), std::end(kLosslessWebp)));
-  write(dir / "image/lossy.webp", Bytes(std::begin(kLossyWebp), std::end(kLossyWebp)));
-  write(dir / "image/lossy-alpha.webp", Bytes(std::begin(kLossyAlphaWebp), std::end(kLossyAlphaWebp)));
+  write(dir / "image/lossless.webp", bytesOf(kLosslessWebp));
+  write(dir / "image/lossy.webp", bytesOf(kLossyWebp));
+  write(dir / "image/lossy-alpha.webp", bytesOf(kLossyAlphaWebp));
   write(dir / "image/two-frames.gif", gifOf(4, 2, {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255},
                                            {Bytes{0, 1, 2, 3, 3, 2, 1, 0}, Bytes(8, 1)}));
 
