@@ -148,7 +148,7 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int hei
     return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}}),
            nullptr;
   }
-  if (const auto tooLarge = dg::pixelLimitError(width, height, options.value().limits)) {
+  if (const auto tooLarge = dg::pixelLimitError(width, height, options.value().limits.maxPixels)) {
     return replyError(id, *tooLarge), nullptr;
   }
   pendingPixels = {width, height, options.value()};

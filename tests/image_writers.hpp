@@ -1,13 +1,18 @@
 #pragma once
 // Writers for the encodings stb_image_write does not produce, so each input format the core must
 // read is generated inside its test: PNG at any bit depth and colour type (16-bit, palette,
-// grey, grey+alpha), and multi-frame GIF. Uncompressed on purpose (stored deflate blocks,
-// fixed-width LZW): the decoders under test do the interesting work, not these writers.
+// grey, grey+alpha), multi-frame GIF, and JPEGs of phone-camera sizes. Uncompressed on purpose
+// (stored deflate blocks, fixed-width LZW): the decoders under test do the interesting work, not
+// these writers.
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "test_images.hpp"
 
 namespace dg::test {
 
@@ -125,6 +130,63 @@ inline Bytes gifOf(int width, int height, const Bytes& palette12, const std::vec
     out.push_back(0);  // block terminator
   }
   out.push_back(0x3B);
+  return out;
+}
+
+// A 4:2:0 YCbCr JPEG of one flat colour at any size, written directly: every coefficient is zero
+// but the DC of the first blocks, so a block costs a few bits and a 200-megapixel photo's file
+// takes milliseconds, with no pixels behind it. Sequential (one interleaved scan, as cameras
+// write) or progressive (a single DC scan).
+inline Bytes flatJpegOf(int width, int height, Rgb colour, bool progressive = false) {
+  Bytes out{0xFF, 0xD8};
+  auto segment = [&](std::uint8_t marker, const Bytes& body) {
+    out.insert(out.end(), {0xFF, marker, std::uint8_t((body.size() + 2) >> 8), std::uint8_t(body.size() + 2)});
+    out.insert(out.end(), body.begin(), body.end());
+  };
+  Bytes quantisation(65, 8);  // table 0; with 8 everywhere a DC coefficient is the level minus 128
+  quantisation[0] = 0;
+  segment(0xDB, quantisation);
+  segment(progressive ? 0xC2 : 0xC0, {8, std::uint8_t(height >> 8), std::uint8_t(height), std::uint8_t(width >> 8),
+                                      std::uint8_t(width), 3, 1, 0x22, 0, 2, 0x11, 0, 3, 0x11, 0});
+  // DC: the twelve size categories, each a 4-bit code equal to the category. AC: end-of-block only, "0".
+  Bytes tables{0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+               0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  segment(0xC4, tables);
+  segment(0xDA, {3, 1, 0x00, 2, 0x00, 3, 0x00, 0, std::uint8_t(progressive ? 0 : 63), 0});
+
+  std::uint32_t bits = 0;
+  int count = 0;
+  auto put = [&](std::uint32_t value, int length) {
+    for (int i = length - 1; i >= 0; --i) {
+      bits = bits << 1 | ((value >> i) & 1u), ++count;
+      if (count == 8) {
+        out.push_back(std::uint8_t(bits));
+        if (out.back() == 0xFF) out.push_back(0);  // byte stuffing
+        bits = 0, count = 0;
+      }
+    }
+  };
+  auto block = [&](int difference) {  // its DC difference, then (sequential) end-of-block
+    int category = 0;
+    while ((std::abs(difference) >> category) != 0) ++category;
+    put(std::uint32_t(category), 4);
+    put(std::uint32_t(difference < 0 ? difference + (1 << category) - 1 : difference), category);
+    if (!progressive) put(0, 1);
+  };
+  auto level = [](double v) { return int(std::lround(std::clamp(v, 0.0, 255.0))) - 128; };
+  const auto [red, green, blue] = colour;
+  block(level(0.299 * red + 0.587 * green + 0.114 * blue));  // the first MCU: 4 Y blocks, Cb, Cr
+  block(0), block(0), block(0);
+  block(level(128 - 0.168736 * red - 0.331264 * green + 0.5 * blue));
+  block(level(128 + 0.5 * red - 0.418688 * green - 0.081312 * blue));
+  // Every later block repeats its predecessor's DC: a difference of 0, all zero bits.
+  const std::uint64_t mcus = std::uint64_t((width + 15) / 16) * std::uint64_t((height + 15) / 16);
+  std::uint64_t zeros = (mcus - 1) * (progressive ? 24 : 30);
+  for (; zeros > 0 && count != 0; --zeros) put(0, 1);
+  out.insert(out.end(), zeros / 8, 0);
+  put(0, int(zeros % 8));
+  if (count > 0) put(0xFF, 8 - count);  // pad with 1-bits
+  out.insert(out.end(), {0xFF, 0xD9});
   return out;
 }
 

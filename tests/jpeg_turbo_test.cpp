@@ -55,6 +55,66 @@ TEST_CASE("every reduced scale decodes a 4:2:0 JPEG's colours") {
   }
 }
 
+TEST_CASE("a 200-megapixel phone photo is uploaded from a reduced-scale decode") {
+  // 16320x12240, as phones' 200 MP modes shoot: four times the pixels any decoder may hold, fine
+  // for a sequential file, which libjpeg decodes a few rows at a time, here at 1/8 scale.
+  const auto photo = flatJpegOf(16320, 12240, kBlue);
+  const auto upload = prepareUpload(photo.data(), photo.size(), PrepareOptions{});
+  if (!haveLibjpegTurbo()) {  // stb_image decodes at full size: then the 50 MP limit applies
+    REQUIRE_FALSE(upload.ok());
+    CHECK(upload.error().code == ErrorCode::ImageTooLarge);
+    return;
+  }
+  REQUIRE(upload.ok());
+  CHECK(upload.value().sourceWidth == 16320);
+  CHECK(upload.value().sourceHeight == 12240);
+  CHECK(upload.value().width == 1024);
+  CHECK(upload.value().height == 768);
+  const auto sent = decodeImage(upload.value().bytes.data(), upload.value().bytes.size());
+  REQUIRE(sent.ok());
+  CHECK(near(sent.value().pixel(512, 384), kBlue, 6));
+  CHECK(near(sent.value().pixel(3, 765), kBlue, 6));
+
+  const auto eighth = decodeImageAtLeast(photo.data(), photo.size(), 1024, 768);
+  REQUIRE(eighth.ok());
+  CHECK(eighth.value().width == 2040);
+  CHECK(eighth.value().height == 1530);
+}
+
+TEST_CASE("past 50 megapixels a JPEG must be sequential, within 250 megapixels, and fit when scaled") {
+  const auto refusal = [](const Bytes& file, const PrepareOptions& options = {}) {
+    const auto result = prepareUpload(file.data(), file.size(), options);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::ImageTooLarge);
+    return result.error().message;
+  };
+  // Progressive: libjpeg would hold every coefficient of the full size.
+  CHECK_THAT(refusal(flatJpegOf(8400, 6300, kRed, true)),
+             Catch::Contains("8400\xC3\x97" "6300 (52 megapixels); the largest accepted is 50 megapixels."));
+  if (!haveLibjpegTurbo()) return;
+  // Past the bound for any JPEG: 268 megapixels of blocks to walk.
+  CHECK_THAT(refusal(flatJpegOf(16384, 16384, kRed)), Catch::Contains("the largest accepted is 250 megapixels."));
+  // Within the bound, but a Longest side of 8192 needs it at 5/8 scale: 78 megapixels decoded.
+  PrepareOptions large;
+  large.maxSide = 8192;
+  const auto photo = flatJpegOf(16320, 12240, kRed);
+  CHECK(refusal(photo, large) ==
+        "The image is 16320\xC3\x97" "12240 (199 megapixels); the largest accepted is 50 megapixels. A smaller "
+        "Longest side lets it through: it is then decoded at reduced scale.");
+  // A full decode (the pixels of a generated image) holds it all.
+  const auto full = decodeImage(photo.data(), photo.size());
+  REQUIRE_FALSE(full.ok());
+  CHECK(full.error().code == ErrorCode::ImageTooLarge);
+  // Either kind is decoded within 50 megapixels.
+  for (const bool progressive : {false, true}) {
+    const auto file = flatJpegOf(8000, 6000, kGreen, progressive);
+    const auto decoded = decodeImageAtLeast(file.data(), file.size(), 1000, 750);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.value().width == 1000);
+    CHECK(near(decoded.value().pixel(500, 375), kGreen, 6));
+  }
+}
+
 TEST_CASE("a fine pattern in a large JPEG upload averages to grey instead of aliasing") {
   // One-pixel vertical stripes: any decoder or resampler that skips samples turns them into bands.
   Image stripes(1200, 900);

@@ -56,13 +56,13 @@ bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
-std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& limits) {
+std::optional<Error> pixelLimitError(int width, int height, std::uint64_t maxPixels) {
   const std::uint64_t pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
-  if (pixels <= limits.maxPixels) return std::nullopt;
+  if (pixels <= maxPixels) return std::nullopt;
   return Error{ErrorCode::ImageTooLarge,
                "The image is " + std::to_string(width) + "\xC3\x97" + std::to_string(height) + " (" +
                    std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
-                   std::to_string(limits.maxPixels / 1'000'000) + " megapixels.",
+                   std::to_string(maxPixels / 1'000'000) + " megapixels.",
                0,
                {}};
 }
@@ -90,16 +90,22 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
                                   "This file is not an image format the app recognises "
                                   "(JPEG, PNG, WebP, GIF, BMP; AVIF and HEIC where the browser opens them).");
   }
+  // Print workflows save CMYK (Adobe) JPEGs; neither decoder here converts them, browsers do.
+  const bool cmyk = format == ImageFormat::Jpeg && peekJpegComponents(data, size) == 4;
   // Before handing a file to any decoder, the browser's included: a few bytes can declare gigapixels.
+  // A sequential JPEG may declare more (DecodeLimits); libjpeg-turbo checks which kind it is.
+  const bool sequentialMayPass = format == ImageFormat::Jpeg && !cmyk && haveLibjpegTurbo();
   const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
-  if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight, limits)) return Result<Image>::failure(*tooLarge);
+  if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight,
+                                      sequentialMayPass ? limits.maxSequentialJpegPixels : limits.maxPixels)) {
+    return Result<Image>::failure(*tooLarge);
+  }
   if (!coreDecodes(format)) {
     return Result<Image>::failure(ErrorCode::UnsupportedFormat,
                                   std::string("This is a ") + formatName(format) +
                                       " image, which the app cannot decode itself.");
   }
-  if (format == ImageFormat::Jpeg && peekJpegComponents(data, size) == 4) {
-    // Print workflows save CMYK (Adobe) JPEGs; neither decoder here converts them, browsers do.
+  if (cmyk) {
     return Result<Image>::failure(ErrorCode::UnsupportedFormat,
                                   "This is a CMYK JPEG, which the app cannot decode itself.");
   }

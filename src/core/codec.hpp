@@ -15,9 +15,14 @@ namespace dg {
 
 struct DecodeLimits {
   std::size_t maxFileBytes = 50u * 1024 * 1024;
-  // 50 MP covers every phone camera; the check runs on the header's declared size,
-  // before any pixel memory is allocated.
+  // The most pixels a decoder may hold: 50 MP covers the default mode of every phone camera. The
+  // check runs on the header's declared size, before any pixel memory is allocated.
   std::uint64_t maxPixels = 50'000'000;
+  // A sequential (single-scan) JPEG is decoded a few rows at a time, at reduced scale for an
+  // upload, so only its output counts against maxPixels and it may declare up to this many:
+  // phones' 108 and 200 MP modes and their panoramas. A bound all the same, since a few bytes of
+  // header can declare gigapixels of blocks for libjpeg to walk. Applies with libjpeg-turbo only.
+  std::uint64_t maxSequentialJpegPixels = 250'000'000;
 };
 
 // JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame), BMP
@@ -27,8 +32,8 @@ struct DecodeLimits {
 // file to the browser's decoder.
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
 
-// The ImageTooLarge error for a width×height image past limits.maxPixels; nullopt within them.
-std::optional<Error> pixelLimitError(int width, int height, const DecodeLimits& limits);
+// The ImageTooLarge error for a width×height image past maxPixels; nullopt within it.
+std::optional<Error> pixelLimitError(int width, int height, std::uint64_t maxPixels);
 
 // The DecodeFailed error every decoder gives: "The <format> file is damaged (<reason>)."
 Error damagedFileError(ImageFormat format, const std::string& reason);

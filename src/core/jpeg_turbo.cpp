@@ -104,6 +104,16 @@ void onProgress(j_common_ptr info) {
   }
 }
 
+// A sequential JPEG whose output at the scale chosen would still be past maxPixels: a full decode,
+// or an upload's Longest side too large for the photo's size.
+std::optional<Error> scaledLimitError(int width, int height, const jpeg_decompress_struct& info,
+                                      std::uint64_t maxPixels) {
+  if (static_cast<std::uint64_t>(info.output_width) * info.output_height <= maxPixels) return std::nullopt;
+  auto error = pixelLimitError(width, height, maxPixels);
+  error->message += " A smaller Longest side lets it through: it is then decoded at reduced scale.";
+  return error;
+}
+
 struct Decoder {
   jpeg_decompress_struct info{};
   jpeg_progress_mgr progress{};
@@ -123,13 +133,18 @@ bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, in
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
   jpeg_read_header(&info, TRUE);
   // Checked again on the header libjpeg read, which may not be the one the caller peeked at (libjpeg
-  // skips stray bytes between markers): a progressive decode holds every coefficient of the full size.
-  decoder.tooLarge = pixelLimitError(static_cast<int>(info.image_width), static_cast<int>(info.image_height), limits);
+  // skips stray bytes between markers). Several scans (progressive files) make libjpeg hold every
+  // coefficient of the full size; a single scan streams, so then the output is what must fit.
+  const int width = static_cast<int>(info.image_width), height = static_cast<int>(info.image_height);
+  const bool streams = !jpeg_has_multiple_scans(&info);
+  decoder.tooLarge = pixelLimitError(width, height, streams ? limits.maxSequentialJpegPixels : limits.maxPixels);
   if (decoder.tooLarge) return false;
-  info.scale_num = static_cast<unsigned>(
-      jpegScaleNumerator(static_cast<int>(info.image_width), static_cast<int>(info.image_height), minWidth, minHeight));
+  info.scale_num = static_cast<unsigned>(jpegScaleNumerator(width, height, minWidth, minHeight));
   info.scale_denom = 8;
   info.out_color_space = JCS_EXT_RGBA;  // straight to the core's layout, alpha 255
+  jpeg_calc_output_dimensions(&info);
+  decoder.tooLarge = scaledLimitError(width, height, info, limits.maxPixels);
+  if (decoder.tooLarge) return false;
   jpeg_start_decompress(&info);
   image = Image(static_cast<int>(info.output_width), static_cast<int>(info.output_height));
   rows.resize(info.output_height);

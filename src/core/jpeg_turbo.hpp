@@ -26,7 +26,8 @@ int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
 
 // Decodes to RGBA at the scale jpegScaleNumerator picks (stored orientation, EXIF not applied).
 // Callers sniff the format first. Fails with ImageTooLarge past the limits (on the size libjpeg
-// reads, before it allocates), otherwise with DecodeFailed and libjpeg's reason.
+// reads, before it allocates: a single-scan file may declare up to limits.maxSequentialJpegPixels
+// if its output stays within limits.maxPixels), otherwise with DecodeFailed and libjpeg's reason.
 // Defined only in builds with libjpeg-turbo (DG_HAVE_LIBJPEG_TURBO), as is encodeJpegTurbo.
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                const DecodeLimits& limits);

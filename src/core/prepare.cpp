@@ -99,7 +99,7 @@ Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& option
   if (upright.width <= 0 || upright.height <= 0 || upright.rgba.size() != pixels * 4) {
     return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
   }
-  if (auto tooLarge = pixelLimitError(upright.width, upright.height, options.limits)) {
+  if (auto tooLarge = pixelLimitError(upright.width, upright.height, options.limits.maxPixels)) {
     return Result<PreparedUpload>::failure(*tooLarge);
   }
   const int width = upright.width, height = upright.height;

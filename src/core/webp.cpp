@@ -40,7 +40,7 @@ Result<Image> decodeWebp(const std::uint8_t* data, std::size_t size, const Decod
                                   "This is an animated WebP image, which the app cannot decode itself.");
   }
   // libwebp also reads a bare bitstream after the RIFF header, whose size the caller's peek misses.
-  if (auto tooLarge = pixelLimitError(config.input.width, config.input.height, limits)) {
+  if (auto tooLarge = pixelLimitError(config.input.width, config.input.height, limits.maxPixels)) {
     return Result<Image>::failure(*tooLarge);
   }
   // Straight into the Image's pixels: no second copy of the picture.

@@ -26,6 +26,7 @@ import {
   ROTATED_COUNTERCLOCKWISE_LAYOUT,
   STORED_LAYOUT,
   corruptBytes,
+  flatJpeg,
   quadrantColours,
   quadrantJpeg,
   quadrantsOf,
@@ -197,6 +198,17 @@ describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
       assert.ok(cutOut.every((channel) => channel >= 245), `transparent area: expected white, saw rgb(${cutOut})`);
     });
   }
+
+  test('a 200-megapixel phone photo is decoded at reduced scale and sent at 1024 px', async (t) => {
+    const page = await harness.openApp(t);
+
+    await chooseGoodImage(page, flatJpeg(16320, 12240, 'blue'));
+
+    assert.equal(await imageInfo(page), 'photo.jpg · 16320 × 12240, sent as 1024 × 768');
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
+    assert.deepEqual(quadrantsOf(photo), { topLeft: 'blue', topRight: 'blue', bottomLeft: 'blue', bottomRight: 'blue' });
+  });
 
   test('a JPEG tagged with EXIF orientation 8 reaches the server upright', async (t) => {
     const page = await harness.openApp(t);

@@ -37,6 +37,44 @@ export function quadrantJpeg(width, height, layout = STORED_LAYOUT) {
 }
 
 /**
+ * A sequential 4:2:0 JPEG of one palette colour at any size, written directly rather than encoded:
+ * every coefficient is zero but the DC of the first blocks, so a block costs 5 bits and a
+ * 200-megapixel phone photo's file takes milliseconds, with no pixels behind it.
+ */
+export function flatJpeg(width, height, colourName) {
+  const segment = (marker, body) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const header = [
+    0xff, 0xd8,
+    ...segment(0xdb, [0, ...new Array(64).fill(8)]), // with 8 everywhere a DC coefficient is the level minus 128
+    ...segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 0, 3, 0x11, 0]),
+    // DC: the twelve size categories, each a 4-bit code equal to the category. AC: end-of-block only, "0".
+    ...segment(0xc4, [0x00, 0, 0, 0, 12, ...new Array(12).fill(0), ...Array.from({ length: 12 }, (_, i) => i),
+      0x10, 1, ...new Array(15).fill(0), 0]),
+    ...segment(0xda, [3, 1, 0, 2, 0, 3, 0, 0, 63, 0]),
+  ];
+  // The first MCU (4 Y blocks, Cb, Cr) sets the colour; every later block repeats its predecessor's
+  // DC, a difference of 0: all zero bits.
+  const [r, g, b] = PALETTE[colourName];
+  const level = (value) => Math.round(Math.min(255, Math.max(0, value))) - 128;
+  const firstBits = [
+    level(0.299 * r + 0.587 * g + 0.114 * b), 0, 0, 0,
+    level(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
+    level(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
+  ].map((difference) => {
+    const category = difference === 0 ? 0 : Math.floor(Math.log2(Math.abs(difference))) + 1;
+    const value = difference < 0 ? difference + (1 << category) - 1 : difference;
+    return category.toString(2).padStart(4, '0') + (category ? value.toString(2).padStart(category, '0') : '') + '0';
+  }).join('');
+  const mcus = Math.ceil(width / 16) * Math.ceil(height / 16);
+  const bitCount = firstBits.length + (mcus - 1) * 30;
+  const scan = Buffer.alloc(Math.ceil(bitCount / 8)); // zeros
+  for (let i = 0; i < firstBits.length; i += 1) if (firstBits[i] === '1') scan[i >> 3] |= 0x80 >> (i & 7);
+  for (let i = bitCount; i < scan.length * 8; i += 1) scan[i >> 3] |= 0x80 >> (i & 7); // pad with 1-bits
+  if (scan.includes(0xff)) throw new Error('this colour would need byte stuffing');
+  return Buffer.concat([Buffer.from(header), scan, Buffer.from([0xff, 0xd9])]);
+}
+
+/**
  * Inserts an APP1 Exif segment carrying only the Orientation tag right after the JPEG's SOI
  * marker, the way cameras and phones tag pictures taken in portrait.
  */

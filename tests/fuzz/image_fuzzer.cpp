@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dg::PrepareOptions options;
   options.maxSide = 64;  // small: exercises reduced-scale decoding, orientation and resizing
   options.limits.maxPixels = 4'000'000;
+  options.limits.maxSequentialJpegPixels = 16'000'000;  // in proportion, to keep each run short
   const auto prepared = dg::prepareUpload(data, size, options);
   if (prepared.ok()) {
     // What the core encodes, the core must read back, at the size it reported.
