@@ -1,7 +1,7 @@
 // Runs the preparation benchmark (see scripts/bench, which builds what this needs first):
 // native core, the app's worker path in each wasm variant, and Chromium's own pipeline.
 //
-//   node bench/bench.mjs [--runs N]
+//   node bench/bench.mjs [--runs N] [--large]   (--large adds a 200 MP photo)
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,10 +16,13 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
 const baseRuns = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 
+const large = process.argv.includes('--large');
+
 const INPUTS = [
   { file: 'photo-12mp.jpg', label: '12 MP JPEG (4032x3024)', runs: baseRuns },
   { file: 'photo-2mp.jpg', label: '2 MP JPEG (1632x1224)', runs: baseRuns + 4 },
   { file: 'screenshot-512.png', label: '512 px PNG (alpha)', runs: baseRuns + 6 },
+  ...(large ? [{ file: 'photo-200mp.jpg', label: '200 MP JPEG (16320x12240)', runs: Math.ceil(baseRuns / 3) }] : []),
 ];
 // The release configuration plus the variants scripts/bench builds beside it, where present;
 // each runs the app's own web/worker.js.
@@ -33,7 +36,7 @@ const site = path.join(root, 'build/bench/site');
 const inputs = path.join(root, 'build/bench/inputs');
 rmSync(site, { recursive: true, force: true });
 mkdirSync(inputs, { recursive: true });
-execFileSync(path.join(root, 'build/native/dg_bench'), ['generate', inputs]);
+execFileSync(path.join(root, 'build/native/dg_bench'), ['generate', inputs, ...(large ? ['--large'] : [])]);
 cpSync(inputs, path.join(site, 'inputs'), { recursive: true });
 for (const file of ['page.html', 'page.js']) cpSync(path.join(root, 'bench', file), path.join(site, file));
 for (const { name, dir } of VARIANTS) {
@@ -79,6 +82,10 @@ for (const [i, { inputBytes, paths }] of results.entries()) {
   row('native core (same C++, -O3)', native[i].medianMs, kb(native[i].uploadBytes));
   for (const { name, label: variantLabel } of VARIANTS) {
     const p = paths[name];
+    if (p.refused) {
+      console.log(`  ${variantLabel.padEnd(36)} refused: ${p.refused}`);
+      continue;
+    }
     row(variantLabel, p.medianMs, `${kb(p.bodyBytes)} raw (${kb(Math.ceil(p.bodyBytes / 3) * 4)} as base64)`,
         `, ${p.width}x${p.height}, longest main-thread task ${p.longestTaskMs.toFixed(0)} ms`);
     if (p.longestTaskMs > 50) failed = true;

@@ -1,7 +1,8 @@
 // The native half of ./scripts/bench: writes the deterministic inputs the browser half times, and
 // times the same core's prepareUpload on them natively. Not a test; never run by CTest.
 //
-//   dg_bench generate DIR          photo-12mp.jpg, photo-2mp.jpg, screenshot-512.png
+//   dg_bench generate DIR [--large]  photo-12mp.jpg, photo-2mp.jpg, screenshot-512.png
+//                                    (--large: also photo-200mp.jpg, 16320x12240, about 20 s)
 //   dg_bench time RUNS FILE...     one JSON line per file: median milliseconds and upload size
 
 #include <algorithm>
@@ -63,14 +64,16 @@ bool write(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   return bool(out);
 }
 
-int generate(const std::string& dir) {
+int generate(const std::string& dir, bool large) {
   struct Input {
     const char* name;
     int width, height;
     bool png;
   };
-  for (const Input& input : {Input{"photo-12mp.jpg", 4032, 3024, false}, Input{"photo-2mp.jpg", 1632, 1224, false},
-                             Input{"screenshot-512.png", 512, 512, true}}) {
+  std::vector<Input> inputs{{"photo-12mp.jpg", 4032, 3024, false}, {"photo-2mp.jpg", 1632, 1224, false},
+                            {"screenshot-512.png", 512, 512, true}};
+  if (large) inputs.push_back({"photo-200mp.jpg", 16320, 12240, false});  // a phone's 200 MP mode
+  for (const Input& input : inputs) {
     const dg::Image image = photo(input.width, input.height, input.png);
     const auto bytes = input.png ? dg::encodePng(image) : dg::encodeJpeg(image, 90);
     if (!bytes.ok() || !write(dir + "/" + input.name, bytes.value())) {
@@ -109,8 +112,10 @@ int time(int runs, const std::vector<std::string>& files) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 2 && args[0] == "generate") return generate(args[1]);
+  if ((args.size() == 2 || (args.size() == 3 && args[2] == "--large")) && args[0] == "generate") {
+    return generate(args[1], args.size() == 3);
+  }
   if (args.size() >= 3 && args[0] == "time") return time(std::max(1, std::atoi(args[1].c_str())), {args.begin() + 2, args.end()});
-  std::fprintf(stderr, "usage: dg_bench generate DIR | dg_bench time RUNS FILE...\n");
+  std::fprintf(stderr, "usage: dg_bench generate DIR [--large] | dg_bench time RUNS FILE...\n");
   return 2;
 }

@@ -81,13 +81,20 @@ window.runBench = async ({ inputs, variants }) => {
     const timings = Object.fromEntries(paths.map(({ name }) => [name, { ms: [], windows: [], output: null }]));
     for (let run = 0; run <= runs; run += 1) {  // run 0 warms up (JIT, first-use allocations)
       for (const path of paths) {
+        const t = timings[path.name];
+        if (t.refused) continue;
         const start = performance.now();
-        const output = await path.run(blob);
+        let output;
+        try {
+          output = await path.run(blob);
+        } catch (error) {  // a build whose limits refuse the input (stb past 50 MP): reported, not timed
+          t.refused = error.message;
+          continue;
+        }
         const end = performance.now();
         // Let a long task that ended the run be reported before the next one starts.
         await new Promise((resolve) => setTimeout(resolve, 20));
         if (run === 0) continue;
-        const t = timings[path.name];
         t.ms.push(end - start);
         t.windows.push([start, end]);
         t.output = output;
@@ -97,7 +104,7 @@ window.runBench = async ({ inputs, variants }) => {
       file,
       inputBytes: blob.size,
       paths: Object.fromEntries(
-        Object.entries(timings).map(([name, t]) => [name, { medianMs: median(t.ms), longestTaskMs: longestTaskIn(t.windows), ...t.output }]),
+        Object.entries(timings).map(([name, t]) => [name, { medianMs: median(t.ms), longestTaskMs: longestTaskIn(t.windows), refused: t.refused, ...t.output }]),
       ),
     });
   }
