@@ -234,6 +234,39 @@ TEST_CASE("formats only a browser decodes are named in the error") {
   }
 }
 
+TEST_CASE("the size a HEIC, AVIF or TIFF declares is checked before the browser decodes it") {
+  // An iPhone's 48 MP HEIC: a grid of 512x512 tiles, whose own ispe gives the whole picture's size.
+  const Bytes photo = heifDeclaring("heic", {{512, 512}, {8064, 6048}});
+  CHECK(peekDimensions(photo.data(), photo.size()) == std::make_pair(8064, 6048));
+  const auto forTheBrowser = decodeImage(photo.data(), photo.size());
+  REQUIRE_FALSE(forTheBrowser.ok());
+  CHECK(forTheBrowser.error().code == ErrorCode::UnsupportedFormat);
+  // A 64 MP panorama is refused on its header instead of being decoded by the browser first.
+  const Bytes panorama = heifDeclaring("avif", {{16000, 4000}});
+  const auto refused = decodeImage(panorama.data(), panorama.size());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::ImageTooLarge);
+  CHECK_THAT(refused.error().message, Catch::Contains("16000\xC3\x97" "4000 (64 megapixels)"));
+  // Boxes that run past the end of the file are not read.
+  const Bytes cut(photo.begin(), photo.end() - 4);
+  CHECK(peekDimensions(cut.data(), cut.size()) == std::make_pair(0, 0));
+
+  // TIFF in both byte orders, ImageWidth and ImageLength as SHORT or LONG.
+  const Bytes littleEndian{'I', 'I', 42, 0, 8, 0, 0, 0, 2, 0,
+                           0x00, 0x01, 3, 0, 1, 0, 0, 0, 0x30, 0x75, 0, 0,   // ImageWidth SHORT 30000
+                           0x01, 0x01, 4, 0, 1, 0, 0, 0, 0x30, 0x75, 0, 0,   // ImageLength LONG 30000
+                           0, 0, 0, 0};
+  CHECK(peekDimensions(littleEndian.data(), littleEndian.size()) == std::make_pair(30000, 30000));
+  const auto huge = decodeImage(littleEndian.data(), littleEndian.size());
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.error().code == ErrorCode::ImageTooLarge);
+  const Bytes bigEndian{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 2,
+                        0x01, 0x00, 0, 3, 0, 0, 0, 1, 0x02, 0x80, 0, 0,   // ImageWidth SHORT 640
+                        0x01, 0x01, 0, 4, 0, 0, 0, 1, 0, 0, 0x01, 0xE0,   // ImageLength LONG 480
+                        0, 0, 0, 0};
+  CHECK(peekDimensions(bigEndian.data(), bigEndian.size()) == std::make_pair(640, 480));
+}
+
 TEST_CASE("regression: a PNG whose chunk declares more bytes than the file holds is refused before allocating") {
   // fuzz_image's first find: 107 bytes whose IDAT declares about 1.7 GB, which stb_image reserved
   // up front. The chunk walk now refuses it with a reason, without the allocation.

@@ -1,15 +1,17 @@
 #pragma once
 // Writers for the encodings stb_image_write does not produce, so each input format the core must
 // read is generated inside its test: PNG at any bit depth and colour type (16-bit, palette,
-// grey, grey+alpha), multi-frame GIF, and JPEGs of phone-camera sizes. Uncompressed on purpose
-// (stored deflate blocks, fixed-width LZW): the decoders under test do the interesting work, not
-// these writers.
+// grey, grey+alpha), multi-frame GIF, JPEGs of phone-camera sizes, and HEIF headers. Uncompressed
+// on purpose (stored deflate blocks, fixed-width LZW): the decoders under test do the interesting
+// work, not these writers.
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_images.hpp"
@@ -188,6 +190,32 @@ inline Bytes flatJpegOf(int width, int height, Rgb colour, bool progressive = fa
   if (count > 0) put(0xFF, 8 - count);  // pad with 1-bits
   out.insert(out.end(), {0xFF, 0xD9});
   return out;
+}
+
+// The boxes a HEIF file (HEIC, AVIF) declares its size in: ftyp, then meta > iprp > ipco with one
+// ispe property per entry of `sizes`.
+inline Bytes heifDeclaring(const char* brand, std::initializer_list<std::pair<std::uint32_t, std::uint32_t>> sizes) {
+  auto box = [](const char* type, std::initializer_list<Bytes> parts) {
+    Bytes payload;
+    for (const Bytes& part : parts) payload.insert(payload.end(), part.begin(), part.end());
+    Bytes out;
+    detail::putBe32(out, static_cast<std::uint32_t>(payload.size() + 8));
+    out.insert(out.end(), type, type + 4);
+    out.insert(out.end(), payload.begin(), payload.end());
+    return out;
+  };
+  const Bytes versionAndFlags(4, 0), brandBytes(brand, brand + 4);
+  Bytes properties;
+  for (const auto& [width, height] : sizes) {
+    Bytes extents;
+    detail::putBe32(extents, width), detail::putBe32(extents, height);
+    const Bytes ispe = box("ispe", {versionAndFlags, extents});
+    properties.insert(properties.end(), ispe.begin(), ispe.end());
+  }
+  Bytes file = box("ftyp", {brandBytes, Bytes(4, 0), brandBytes});
+  const Bytes meta = box("meta", {versionAndFlags, box("hdlr", {Bytes(24, 0)}), box("iprp", {box("ipco", {properties})})});
+  file.insert(file.end(), meta.begin(), meta.end());
+  return file;
 }
 
 }  // namespace dg::test

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
-
+#include <optional>
 
 namespace dg {
 namespace {
@@ -27,6 +27,79 @@ std::size_t findJpegFrameHeader(const std::uint8_t* d, std::size_t size) {
   return 0;
 }
 
+std::uint32_t be32(const std::uint8_t* p) {
+  return static_cast<std::uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+int clampInt(std::uint64_t v) { return static_cast<int>(std::min<std::uint64_t>(v, 0x7FFFFFFF)); }
+
+struct BoxPayload {
+  std::size_t begin, end;
+};
+
+// The payload of the first box of `type` among the ISO BMFF boxes in [at, end); nullopt when
+// there is none or the boxes stop making sense.
+std::optional<BoxPayload> findBox(const std::uint8_t* d, std::size_t at, std::size_t end, const char* type) {
+  while (end - at >= 8) {
+    std::uint64_t length = be32(d + at);
+    std::size_t header = 8;
+    if (length == 1) {  // a 64-bit size follows the type
+      if (end - at < 16) break;
+      length = static_cast<std::uint64_t>(be32(d + at + 8)) << 32 | be32(d + at + 12);
+      header = 16;
+    } else if (length == 0) {  // to the end of the enclosing box
+      length = end - at;
+    }
+    if (length < header || length > end - at) break;
+    if (std::memcmp(d + at + 4, type, 4) == 0) return BoxPayload{at + header, at + static_cast<std::size_t>(length)};
+    at += static_cast<std::size_t>(length);
+  }
+  return std::nullopt;
+}
+
+// HEIF (AVIF, HEIC) declares sizes in 'ispe' properties: meta > iprp > ipco > ispe. A phone's HEIC
+// is a grid of 512x512 tiles, each with its own ispe, beside the grid's ispe of the whole picture;
+// the largest one is what a decoder produces.
+std::pair<int, int> peekHeifDimensions(const std::uint8_t* d, std::size_t size) {
+  const auto meta = findBox(d, 0, size, "meta");
+  if (!meta || meta->end - meta->begin < 4) return {0, 0};
+  const auto iprp = findBox(d, meta->begin + 4, meta->end, "iprp");  // after meta's version and flags
+  const auto ipco = iprp ? findBox(d, iprp->begin, iprp->end, "ipco") : std::nullopt;
+  std::pair<int, int> largest{0, 0};
+  for (auto ispe = ipco ? findBox(d, ipco->begin, ipco->end, "ispe") : std::nullopt; ispe;
+       ispe = findBox(d, ispe->end, ipco->end, "ispe")) {
+    if (ispe->end - ispe->begin < 12) continue;  // version and flags, then width and height
+    const int width = clampInt(be32(d + ispe->begin + 4)), height = clampInt(be32(d + ispe->begin + 8));
+    if (static_cast<std::uint64_t>(width) * height > static_cast<std::uint64_t>(largest.first) * largest.second) {
+      largest = {width, height};
+    }
+  }
+  return largest;
+}
+
+// TIFF: ImageWidth (256) and ImageLength (257) in the first image file directory, which is the
+// picture browsers show.
+std::pair<int, int> peekTiffDimensions(const std::uint8_t* d, std::size_t size) {
+  // An unsigned integer of `bytes` bytes at `at`, in the file's byte order.
+  auto read = [d, little = d[0] == 'I'](std::size_t at, int bytes) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < bytes; ++i) value = value << 8 | d[at + (little ? bytes - 1 - i : i)];
+    return value;
+  };
+  if (size < 8) return {0, 0};
+  const std::size_t directory = read(4, 4);
+  if (directory > size - 2) return {0, 0};
+  std::pair<int, int> declared{0, 0};
+  std::size_t entry = directory + 2;
+  for (std::uint32_t left = read(directory, 2); left > 0 && entry + 12 <= size; --left, entry += 12) {
+    const std::uint32_t tag = read(entry, 2);
+    const std::uint32_t value = read(entry + 8, read(entry + 2, 2) == 3 ? 2 : 4);  // type 3 SHORT, else LONG
+    if (tag == 256) declared.first = clampInt(value);
+    if (tag == 257) declared.second = clampInt(value);
+  }
+  return declared;
+}
+
 }  // namespace
 
 ImageFormat sniffImageFormat(const std::uint8_t* data, std::size_t size) {
@@ -48,12 +121,10 @@ ImageFormat sniffImageFormat(const std::uint8_t* data, std::size_t size) {
 std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
   auto be16 = [d](std::size_t at) { return (d[at] << 8) | d[at + 1]; };
   auto le16 = [d](std::size_t at) { return d[at] | (d[at + 1] << 8); };
-  auto be32 = [&](std::size_t at) { return static_cast<std::uint32_t>(be16(at)) << 16 | be16(at + 2); };
   auto le32 = [&](std::size_t at) { return static_cast<std::uint32_t>(le16(at + 2)) << 16 | le16(at); };
-  auto clampInt = [](std::uint32_t v) { return static_cast<int>(std::min<std::uint32_t>(v, 0x7FFFFFFF)); };
   switch (sniffImageFormat(d, size)) {
     case ImageFormat::Png:
-      if (size >= 24 && startsWith(d, size, 12, "IHDR")) return {clampInt(be32(16)), clampInt(be32(20))};
+      if (size >= 24 && startsWith(d, size, 12, "IHDR")) return {clampInt(be32(d + 16)), clampInt(be32(d + 20))};
       break;
     case ImageFormat::Gif:
       if (size >= 10) return {le16(6), le16(8)};
@@ -79,7 +150,12 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
       }
       break;
     }
-    default:
+    case ImageFormat::Avif:
+    case ImageFormat::Heic:
+      return peekHeifDimensions(d, size);
+    case ImageFormat::Tiff:
+      return peekTiffDimensions(d, size);
+    case ImageFormat::Unknown:
       break;
   }
   return {0, 0};

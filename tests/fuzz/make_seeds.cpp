@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   write(dir / "image/grey-quality.jpg", jpegOf(quadrants(9, 7), 95));
   write(dir / "image/exif6.jpg", withExifOrientation(jpegOf(picture, 80), 6, false));
   write(dir / "image/progressive.jpg", bytesOf(kProgressiveJpeg));
+  write(dir / "image/flat-sequential.jpg", flatJpegOf(2048, 1536, kBlue));
+  write(dir / "image/flat-progressive.jpg", flatJpegOf(2048, 1536, kBlue, true));
+  write(dir / "image/grid.heic", heifDeclaring("heic", {{512, 512}, {4032, 3024}}));
   write(dir / "image/rgba.png", dg::encodePng(picture).value());
   write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
   write(dir / "image/grey16.png", pngOf(2, 2, kGrey, 16, {Bytes{1, 2, 3, 4}, Bytes{5, 6, 7, 8}}));
