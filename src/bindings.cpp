@@ -33,6 +33,7 @@ std::vector<std::uint8_t> input;
 // What the pixels dg_input_pixels made room for are, until dg_prepare_pixels uses them.
 struct PendingPixels {
   int width = 0, height = 0;
+  int sourceWidth = 0, sourceHeight = 0;
   dg::PrepareOptions options;
 };
 PendingPixels pendingPixels;
@@ -139,19 +140,21 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input(std::size_t size) {
 }
 
 // Room for width*height straight-alpha RGBA pixels the browser decoded (AVIF, HEIC, CMYK JPEG,
-// animated WebP), already upright, for dg_prepare_pixels to use with these options. Checked before
+// animated WebP), already upright: the picture's full sourceWidth*sourceHeight, or that reduced to
+// no less than the upload, for dg_prepare_pixels to use with these options. Checked before
 // allocating: on a refusal it replies the error and returns null.
-EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int height, const char* optionsJson) {
+EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int height, int sourceWidth, int sourceHeight,
+                                                   const char* optionsJson) {
   const auto options = dg::parsePrepareOptions(optionsJson);
   if (!options.ok()) return replyError(id, options.error()), nullptr;
-  if (width <= 0 || height <= 0) {
+  if (width <= 0 || height <= 0 || width > sourceWidth || height > sourceHeight) {
     return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}}),
            nullptr;
   }
-  if (const auto tooLarge = dg::pixelLimitError(width, height, options.value().limits.maxPixels)) {
+  if (const auto tooLarge = dg::pixelLimitError(sourceWidth, sourceHeight, options.value().limits.maxPixels)) {
     return replyError(id, *tooLarge), nullptr;
   }
-  pendingPixels = {width, height, options.value()};
+  pendingPixels = {width, height, sourceWidth, sourceHeight, options.value()};
   return dg_input(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
 }
 
@@ -168,7 +171,8 @@ EMSCRIPTEN_KEEPALIVE void dg_prepare_pixels(double id) {
   image.width = pendingPixels.width;
   image.height = pendingPixels.height;
   image.rgba = std::exchange(input, {});
-  replyUpload(id, dg::preparePixels(std::move(image), pendingPixels.options));
+  replyUpload(id, dg::preparePixels(std::move(image), pendingPixels.sourceWidth, pendingPixels.sourceHeight,
+                                    pendingPixels.options));
 }
 
 // The input file's upright pixels (generated images coming back). Bytes: RGBA. Value: {width, height}.

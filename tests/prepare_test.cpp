@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <utility>
+
 #include "core/codec.hpp"
 #include "core/prepare.hpp"
 #include "test_images.hpp"
@@ -69,7 +72,7 @@ TEST_CASE("a corrupt upload fails with a reason, and garbage is named as not an 
 }
 
 TEST_CASE("pixels from the browser's decoder are prepared exactly like a decoded file") {
-  const auto fromPixels = preparePixels(quadrants(1600, 1200), PrepareOptions{});
+  const auto fromPixels = preparePixels(quadrants(1600, 1200), 1600, 1200, PrepareOptions{});
   REQUIRE(fromPixels.ok());
   const auto file = jpegOf(quadrants(1600, 1200));
   const auto fromFile = prepareUpload(file.data(), file.size(), PrepareOptions{});
@@ -84,21 +87,46 @@ TEST_CASE("pixels from the browser's decoder are prepared exactly like a decoded
   }
 }
 
+TEST_CASE("pixels the browser reduced are sized and reported by the picture they came from") {
+  // A 4000x3000 picture handed over at 2048x1536 gives the upload a full decode would.
+  const auto upload = preparePixels(quadrants(2048, 1536), 4000, 3000, PrepareOptions{});
+  REQUIRE(upload.ok());
+  CHECK(upload.value().sourceWidth == 4000);
+  CHECK(upload.value().sourceHeight == 3000);
+  CHECK(upload.value().width == 1024);
+  CHECK(upload.value().height == 768);
+  CHECK(hasQuadrants(decodeUpload(upload.value()), kRed, kGreen, kBlue, kYellow));
+
+  // Handed over at exactly the upload's size, the pixels are encoded as they are.
+  const auto exact = preparePixels(quadrants(1024, 768), 4000, 3000, PrepareOptions{});
+  REQUIRE(exact.ok());
+  CHECK(exact.value().width == 1024);
+  CHECK(exact.value().height == 768);
+}
+
 TEST_CASE("pixels are checked before they are prepared") {
   Image empty;
-  const auto none = preparePixels(empty, PrepareOptions{});
+  const auto none = preparePixels(empty, 10, 10, PrepareOptions{});
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().code == ErrorCode::DecodeFailed);
 
   Image mismatched(10, 10);
   mismatched.rgba.resize(10);
-  CHECK_FALSE(preparePixels(mismatched, PrepareOptions{}).ok());
+  CHECK_FALSE(preparePixels(mismatched, 10, 10, PrepareOptions{}).ok());
 
+  const auto larger = preparePixels(Image(10, 10), 10, 9, PrepareOptions{});
+  REQUIRE_FALSE(larger.ok());
+  CHECK(larger.error().code == ErrorCode::DecodeFailed);
+
+  // The limit is on the picture, however small the pixels handed over.
   PrepareOptions small;
   small.limits.maxPixels = 99;
-  const auto tooMany = preparePixels(Image(10, 10), small);
-  REQUIRE_FALSE(tooMany.ok());
-  CHECK(tooMany.error().code == ErrorCode::ImageTooLarge);
+  for (const auto [width, height] : {std::pair{10, 10}, std::pair{5, 5}}) {
+    const auto tooMany = preparePixels(Image(width, height), 10, 10, small);
+    REQUIRE_FALSE(tooMany.ok());
+    CHECK(tooMany.error().code == ErrorCode::ImageTooLarge);
+    CHECK(tooMany.error().message.find("10\xC3\x97" "10") != std::string::npos);
+  }
 }
 
 TEST_CASE("a file decodes to upright pixels, as the game's scoring needs them") {

@@ -97,28 +97,49 @@ function now(id, call, bytesKey) {
 // Formats the core cannot decode (AVIF, HEIC, CMYK JPEG, animated WebP) are decoded by the
 // browser, and its pixels go back into the core, so a person never sees "unsupported" for a file
 // their browser opens. Only a file nothing here can open gets an error, naming the format its
-// bytes show.
+// bytes show. `usePixels` gets the upright ImageBitmap and draws what it needs with pixelsOf.
 async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
   if (outcome.ok || outcome.error.code !== 'unsupported_format') return reply(outcome);
   input(data.subarray(0, 32));
   const format = now(id, () => core._dg_sniff_format(id)).value;
   if (!format.known) return reply(outcome);
-  let pixels;
+  let bitmap;
   try {
-    const bitmap = await createImageBitmap(new Blob([data], { type: format.mimeType }), { imageOrientation: 'from-image' });
-    const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
-    context.drawImage(bitmap, 0, 0);
-    bitmap.close();
-    pixels = context.getImageData(0, 0, context.canvas.width, context.canvas.height);
+    bitmap = await createImageBitmap(new Blob([data], { type: format.mimeType }), { imageOrientation: 'from-image' });
   } catch {
     const message = `This ${format.name} image cannot be opened: neither the app nor this browser can decode it.`;
     return reply({ ok: false, error: { code: 'unsupported_format', message, status: 0, requestId: '' } });
   }
   try {
-    reply(usePixels(pixels));
+    reply(usePixels(bitmap));
   } catch (error) {  // past the await, handle()'s catch no longer applies
     reply({ ok: false, error: internalError(error) });
+  } finally {
+    bitmap.close();
   }
+}
+
+// The bitmap's RGBA pixels at width×height, drawn with the browser's best smoothing when smaller.
+function pixelsOf(bitmap, width = bitmap.width, height = bitmap.height) {
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  return context.getImageData(0, 0, width, height).data;
+}
+
+// Every full-size copy of a 48 MP HEIC costs 192 MB (canvas, pixels, wasm memory that never
+// shrinks), and iOS Safari draws nothing on a canvas past 16.7 megapixels. So a picture the upload
+// is less than half of is handed over reduced: to twice the upload, or by half, since Chromium
+// smooths a reduction by 2 or more (mipmaps) but partly aliases a smaller one. The core's filter
+// takes the last step. Never below the upload's own scale, which the core computes alike.
+const HANDOVER_MAX_PIXELS = 16_000_000;
+function handoverSize({ width, height }, maxSide) {
+  const upload = Math.min(1, maxSide / Math.max(width, height));
+  let scale = upload > 0.5 ? 1 : Math.min(0.5, 2 * upload);
+  if (width * height * scale * scale > HANDOVER_MAX_PIXELS) {
+    scale = Math.max(upload, Math.sqrt(HANDOVER_MAX_PIXELS / (width * height)));
+  }
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 const operations = {
@@ -126,10 +147,11 @@ const operations = {
     const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
     input(data);
     const fromFile = now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
-    withBrowserDecoder(id, data, fromFile, ({ data: rgba, width, height }) => now(id, () => {
-      const pixels = withStrings([options], (o) => core._dg_input_pixels(id, width, height, o));
+    withBrowserDecoder(id, data, fromFile, (bitmap) => now(id, () => {
+      const { width, height } = handoverSize(bitmap, maxSide);
+      const pixels = withStrings([options], (o) => core._dg_input_pixels(id, width, height, bitmap.width, bitmap.height, o));
       if (!pixels) return;  // refused, and replied why
-      core.HEAPU8.set(rgba, pixels);
+      core.HEAPU8.set(pixelsOf(bitmap, width, height), pixels);
       core._dg_prepare_pixels(id);
     }), reply);
   },
@@ -138,7 +160,9 @@ const operations = {
     const data = bytesOf(bytes);
     input(data);
     const fromFile = now(id, () => core._dg_decode_image(id), 'rgba');
-    withBrowserDecoder(id, data, fromFile, (p) => ({ ok: true, value: { width: p.width, height: p.height, rgba: new Uint8Array(p.data.buffer) } }), reply);
+    withBrowserDecoder(id, data, fromFile, (bitmap) => (
+      { ok: true, value: { width: bitmap.width, height: bitmap.height, rgba: new Uint8Array(pixelsOf(bitmap).buffer) } }
+    ), reply);
   },
   caption({ upload, endpoint }, reply, id) {
     pending.set(id, reply);

@@ -94,16 +94,18 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
   return finishUpload(std::move(upright), uprightWidth, uprightHeight, options);
 }
 
-Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& options) {
+Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options) {
   const std::uint64_t pixels = static_cast<std::uint64_t>(upright.width) * static_cast<std::uint64_t>(upright.height);
   if (upright.width <= 0 || upright.height <= 0 || upright.rgba.size() != pixels * 4) {
     return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
   }
-  if (auto tooLarge = pixelLimitError(upright.width, upright.height, options.limits.maxPixels)) {
+  if (upright.width > sourceWidth || upright.height > sourceHeight) {
+    return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image is larger than the picture it came from.");
+  }
+  if (auto tooLarge = pixelLimitError(sourceWidth, sourceHeight, options.limits.maxPixels)) {
     return Result<PreparedUpload>::failure(*tooLarge);
   }
-  const int width = upright.width, height = upright.height;
-  return finishUpload(std::move(upright), width, height, options);
+  return finishUpload(std::move(upright), sourceWidth, sourceHeight, options);
 }
 
 Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {

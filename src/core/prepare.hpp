@@ -36,9 +36,11 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& json);
 Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options);
 
 // From pixels another decoder produced (the browser's, for AVIF, HEIC, CMYK JPEG, animated
-// WebP): already upright, 8-bit RGBA with straight alpha. Downscaled and encoded exactly as prepareUpload does.
-// The pixel count is checked against options.limits.
-Result<PreparedUpload> preparePixels(Image upright, const PrepareOptions& options);
+// WebP): already upright, 8-bit RGBA with straight alpha. `sourceWidth`×`sourceHeight` is the
+// picture's full size; the pixels may be that or a reduced scale of it no smaller than the upload,
+// as a reduced-scale JPEG decode is. Limits apply to the full size, and the upload is sized and
+// encoded exactly as prepareUpload does.
+Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options);
 
 // A file's pixels as a person sees them: decoded in full and turned upright (for generated images
 // coming back from a server, and anything else that needs pixels rather than an upload).

@@ -44,10 +44,12 @@ const MAGIC = {
 /**
  * A quadrant picture drawn on a canvas in `page` and encoded by the browser as `type`: Node has no
  * WebP encoder. The quadrant named by `transparent` is left untouched, i.e. transparent black, so
- * an upload that dropped the alpha channel would show it black rather than white.
+ * an upload that dropped the alpha channel would show it black rather than white. The one named by
+ * `striped` holds 1-pixel black and white columns instead of its colour: downscaled without
+ * aliasing they become an even grey.
  */
-async function encodeInBrowser(page, { width, height, type, quality, layout = STORED_LAYOUT, transparent = null }) {
-  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent }) => {
+async function encodeInBrowser(page, { width, height, type, quality, layout = STORED_LAYOUT, transparent = null, striped = null }) {
+  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent, striped }) => {
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d');
     const [halfWidth, halfHeight] = [width / 2, height / 2];
@@ -59,14 +61,19 @@ async function encodeInBrowser(page, { width, height, type, quality, layout = ST
     };
     for (const [quadrant, [r, g, b]] of Object.entries(colours)) {
       if (quadrant === transparent) continue;
-      context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+      context.fillStyle = quadrant === striped ? 'black' : `rgb(${r}, ${g}, ${b})`;
       context.fillRect(...origins[quadrant], halfWidth, halfHeight);
+    }
+    if (striped) {
+      const [left, top] = origins[striped];
+      context.fillStyle = 'white';
+      for (let x = left; x < left + halfWidth; x += 2) context.fillRect(x, top, 1, halfHeight);
     }
     const bytes = new Uint8Array(await (await canvas.convertToBlob({ type, quality })).arrayBuffer());
     let binary = '';
     for (const byte of bytes) binary += String.fromCharCode(byte);
     return btoa(binary);
-  }, { width, height, type, quality, colours: quadrantColours(layout), transparent });
+  }, { width, height, type, quality, colours: quadrantColours(layout), transparent, striped });
   const bytes = Buffer.from(base64, 'base64');
   // convertToBlob quietly writes PNG for a type it cannot encode; the test would then not test WebP.
   assert.ok(MAGIC[type](bytes), `the browser did not encode ${type}`);
@@ -179,6 +186,27 @@ describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
     const photo = await captionedUpload(page);
     assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
     assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
+  });
+
+  // The browser hands a 3200×2400 picture over at half size and the core's filter takes the last
+  // step: the sizes shown are the picture's, and fine detail turns an even grey, without the faint
+  // bands a single 3.125× step leaves (92 to 163 when the core was handed the full size).
+  test('a large picture only the browser decodes keeps its size, layout and fine detail', async (t) => {
+    const page = await harness.openApp(t);
+    const still = await encodeInBrowser(page, { width: 3200, height: 2400, type: 'image/webp', quality: 1, striped: 'topLeft' });
+
+    await chooseImage(page, { name: 'stripes.webp', mimeType: 'image/webp', buffer: animatedWebp(still, 3200, 2400) });
+
+    assert.deepEqual(await waitForOutcome(page, 'Image ready.'), { status: 'Image ready.' });
+    assert.equal(await imageInfo(page), 'stripes.webp · 3200 × 2400, sent as 1024 × 768');
+    const photo = await captionedUpload(page);
+    assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
+    const { topRight, bottomLeft, bottomRight } = quadrantsOf(photo);
+    assert.deepEqual({ topRight, bottomLeft, bottomRight }, { topRight: 'green', bottomLeft: 'blue', bottomRight: 'yellow' });
+    const stripes = [];
+    for (let y = 16; y < 384 - 16; y += 8) for (let x = 16; x < 512 - 16; x += 8) stripes.push(...rgbAt(photo, x, y));
+    const [darkest, lightest] = [Math.min(...stripes), Math.max(...stripes)];
+    assert.ok(darkest >= 108 && lightest <= 148, `striped area: expected an even grey, saw ${darkest} to ${lightest}`);
   });
 
   // Both must composite over white (lossy WebP carries its alpha in a separate ALPH chunk).

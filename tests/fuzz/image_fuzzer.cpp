@@ -29,14 +29,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   dg::decodeUpright(data, size, options.limits);
 
-  // Pixels as the browser's decoder would hand them over: a small frame from the first bytes.
+  // Pixels as the browser's decoder would hand them over: a small frame from the first bytes, at
+  // full size or reduced from a picture up to three times larger.
   if (size >= 2) {
     dg::Image pixels(1 + data[0] % 48, 1 + data[1] % 48);
     const std::size_t n = std::min(pixels.rgba.size(), size - 2);
     std::memcpy(pixels.rgba.data(), data + 2, n);
+    const int sourceWidth = pixels.width * (1 + data[1] % 3), sourceHeight = pixels.height * (1 + data[0] % 3);
     options.maxSide = 16 + data[0] % 32;
     options.format = data[1] & 1 ? dg::UploadFormat::Png : dg::UploadFormat::Jpeg;
-    if (!dg::preparePixels(std::move(pixels), options).ok()) __builtin_trap();
+    if (!dg::preparePixels(std::move(pixels), sourceWidth, sourceHeight, options).ok()) __builtin_trap();
   }
   return 0;
 }
