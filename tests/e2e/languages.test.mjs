@@ -6,7 +6,7 @@
 //   ./scripts/build && node --test tests/e2e/languages.test.mjs
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
 import {
@@ -39,7 +39,7 @@ function errorCodes() {
   const read = (file) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
   const core = read('src/core/failure.cpp').split('errorCodeName(')[1] ?? '';
   const codes = new Set(Array.from(core.matchAll(/return "(\w+)";/g), (match) => match[1]));
-  for (const file of ['web/worker.js', 'web/main.js']) {
+  for (const file of ['web/worker.js', 'web/main.js', ...readdirSync(new URL('../../web/app/', import.meta.url)).map((name) => `web/app/${name}`)]) {
     for (const match of read(file).matchAll(/code: '([\w-]+)'/g)) codes.add(match[1]);
   }
   return [...codes].sort();
