@@ -122,6 +122,7 @@ async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
 // The bitmap's RGBA pixels at width×height, drawn with the browser's best smoothing when smaller.
 function pixelsOf(bitmap, width = bitmap.width, height = bitmap.height) {
   const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error(`the browser gave no ${width}×${height} canvas to draw the picture on`);
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
   return context.getImageData(0, 0, width, height).data;
