@@ -7,13 +7,14 @@
 //   ./scripts/build && node bench/handover.mjs [--runs N] [--size WxH]
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
 import { serveStatic } from '../scripts/serve.mjs';
+import { animatedWebp, encodeInBrowser } from '../tests/e2e/images.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const option = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -39,7 +40,11 @@ async function prepareOnce(siteRoot) {
     const page = await browser.newPage();
     await page.goto(site.url);
     await page.waitForFunction(() => document.querySelector('#app [role=status]')?.textContent.trim() === 'Ready. Choose a photo to begin.');
-    await page.evaluate(makeAnimatedWebp, { width, height });
+    // A lossless still wrapped as a one-frame animation: the core leaves animated WebP to the browser.
+    const file = animatedWebp(await encodeInBrowser(page, { width, height, type: 'image/webp', quality: 1 }), width, height);
+    await page.evaluate((base64) => {
+      window.benchFile = new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'large.webp', { type: 'image/webp' });
+    }, file.toString('base64'));
     await new Promise((resolve) => setTimeout(resolve, 1000));  // let the encoder's memory settle
     const before = megabytes();
     let peak = before;
@@ -53,28 +58,6 @@ async function prepareOnce(siteRoot) {
     await browser.close();
     await site.close();
   }
-}
-
-// In the page: a lossless quadrant still, wrapped as a one-frame animation (the core leaves
-// animated WebP to the browser), kept as window.benchFile.
-async function makeAnimatedWebp({ width, height }) {
-  const canvas = new OffscreenCanvas(width, height), context = canvas.getContext('2d');
-  ['#d00000', '#00a000', '#0000c0', '#d0d000'].forEach((colour, i) => {
-    context.fillStyle = colour;
-    context.fillRect((i % 2) * width / 2, (i >> 1) * height / 2, width / 2, height / 2);
-  });
-  const still = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/webp', quality: 1 })).arrayBuffer());
-  const view = new DataView(still.buffer), ascii = (text) => [...text].map((c) => c.charCodeAt(0));
-  const uint24 = (v) => [v & 255, (v >> 8) & 255, v >> 16];
-  const uint32 = (v) => [...uint24(v), v >>> 24];
-  const chunk = (fourcc, payload) => [...ascii(fourcc), ...uint32(payload.length), ...payload, ...(payload.length % 2 ? [0] : [])];
-  let at = 12;
-  while (String.fromCharCode(...still.subarray(at, at + 4)) !== 'VP8L') at += 8 + ((view.getUint32(at + 4, true) + 1) & ~1);
-  const bitstream = Array.from(still.subarray(at + 8, at + 8 + view.getUint32(at + 4, true)));
-  const size = [...uint24(width - 1), ...uint24(height - 1)];
-  const body = [...ascii('WEBP'), ...chunk('VP8X', [0x12, 0, 0, 0, ...size]), ...chunk('ANIM', [0, 0, 0, 0, 0, 0]),
-    ...chunk('ANMF', [...uint24(0), ...uint24(0), ...size, ...uint24(100), 0, ...chunk('VP8L', bitstream)])];
-  window.benchFile = new File([new Uint8Array([...ascii('RIFF'), ...uint32(body.length), ...body])], 'large.webp', { type: 'image/webp' });
 }
 
 // In the page: chooses window.benchFile and waits for the app to finish preparing it.

@@ -2,6 +2,8 @@
 // the layout survives JPEG compression and resampling and shows at once whether an image was
 // rotated or mirrored on its way to the server.
 
+import assert from 'node:assert/strict';
+
 import jpeg from 'jpeg-js';
 
 const PALETTE = {
@@ -150,4 +152,89 @@ export const ROTATED_COUNTERCLOCKWISE_LAYOUT = {
 /** The [r, g, b] of each quadrant of `layout`, for pictures drawn elsewhere (a browser canvas). */
 export function quadrantColours(layout = STORED_LAYOUT) {
   return Object.fromEntries(Object.entries(layout).map(([quadrant, name]) => [quadrant, PALETTE[name]]));
+}
+
+/* --- pictures the browser encodes, and WebP containers around them ------------------------ */
+
+const MAGIC = {
+  'image/webp': (bytes) => bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP',
+  'image/png': (bytes) => bytes.toString('latin1', 1, 4) === 'PNG',
+};
+
+/**
+ * A quadrant picture drawn on a canvas in `page` and encoded by the browser as `type`: Node has no
+ * WebP encoder. The quadrant named by `transparent` is left untouched, i.e. transparent black, so
+ * an upload that dropped the alpha channel would show it black rather than white. The one named by
+ * `striped` holds 1-pixel black and white columns instead of its colour: downscaled without
+ * aliasing they become an even grey.
+ */
+export async function encodeInBrowser(page, { width, height, type, quality, layout = STORED_LAYOUT, transparent = null, striped = null }) {
+  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent, striped }) => {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    const [halfWidth, halfHeight] = [width / 2, height / 2];
+    const origins = {
+      topLeft: [0, 0],
+      topRight: [halfWidth, 0],
+      bottomLeft: [0, halfHeight],
+      bottomRight: [halfWidth, halfHeight],
+    };
+    for (const [quadrant, [r, g, b]] of Object.entries(colours)) {
+      if (quadrant === transparent) continue;
+      context.fillStyle = quadrant === striped ? 'black' : `rgb(${r}, ${g}, ${b})`;
+      context.fillRect(...origins[quadrant], halfWidth, halfHeight);
+    }
+    if (striped) {
+      const [left, top] = origins[striped];
+      context.fillStyle = 'white';
+      for (let x = left; x < left + halfWidth; x += 2) context.fillRect(x, top, 1, halfHeight);
+    }
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type, quality })).arrayBuffer());
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  }, { width, height, type, quality, colours: quadrantColours(layout), transparent, striped });
+  const bytes = Buffer.from(base64, 'base64');
+  // convertToBlob quietly writes PNG for a type it cannot encode; the test would then not test WebP.
+  assert.ok(MAGIC[type](bytes), `the browser did not encode ${type}`);
+  return bytes;
+}
+
+/** A file that says WebP in its RIFF header but whose VP8 bitstream is noise. */
+export function corruptWebp() {
+  return riffWebp(riffChunk('VP8 ', corruptBytes(2048)));
+}
+
+function riffChunk(fourcc, payload) {
+  const header = Buffer.alloc(8);
+  header.write(fourcc, 0, 'latin1');
+  header.writeUInt32LE(payload.length, 4);
+  return Buffer.concat([header, payload, Buffer.alloc(payload.length % 2)]);
+}
+
+function riffWebp(chunks) {
+  const header = Buffer.alloc(12);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(4 + chunks.length, 4);
+  header.write('WEBP', 8, 'latin1');
+  return Buffer.concat([header, chunks]);
+}
+
+/**
+ * A one-frame animation made from a lossless still (`width`×`height`, VP8L): the core leaves
+ * animated WebP to the browser, which decodes the first frame. No encoder here writes animations.
+ */
+export function animatedWebp(still, width, height) {
+  let at = 12;
+  const length = () => still.readUInt32LE(at + 4);
+  while (still.toString('latin1', at, at + 4) !== 'VP8L') at += 8 + length() + (length() % 2);
+  const bitstream = still.subarray(at + 8, at + 8 + length());
+  const uint24 = (value) => Buffer.from([value & 0xff, (value >> 8) & 0xff, value >> 16]);
+  const canvas = Buffer.concat([Buffer.from([0x02 | 0x10, 0, 0, 0]), uint24(width - 1), uint24(height - 1)]); // animation, alpha
+  const frame = Buffer.concat([uint24(0), uint24(0), uint24(width - 1), uint24(height - 1), uint24(100), Buffer.from([0])]);
+  return riffWebp(Buffer.concat([
+    riffChunk('VP8X', canvas),
+    riffChunk('ANIM', Buffer.alloc(6)), // background colour, loop count
+    riffChunk('ANMF', Buffer.concat([frame, riffChunk('VP8L', bitstream)])),
+  ]));
 }
