@@ -49,7 +49,7 @@ Result<PreparedUpload> finishUpload(Image upright, int sourceWidth, int sourceHe
   int width = 0, height = 0;
   fitWithin(sourceWidth, sourceHeight, options.maxSide, width, height);
   const Image scaled =
-      upright.width == width && upright.height == height ? std::move(upright) : resizeArea(upright, width, height);
+      upright.width == width && upright.height == height ? std::move(upright) : resize(upright, width, height);
 
   const bool jpeg = options.format == UploadFormat::Jpeg;
   auto encoded = jpeg ? encodeJpeg(scaled, options.jpegQuality) : encodePng(scaled);

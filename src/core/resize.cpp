@@ -23,26 +23,36 @@ struct Contributions {
 constexpr int kFractionBits = 14;
 constexpr std::int32_t kOne = 1 << kFractionBits;
 
+// Each output sample is a triangle-weighted mean of the source samples within one output pixel's
+// width of its centre (a tent as wide as two output pixels). Averaging only the source pixels an
+// output pixel covers (a box) lets a pattern finer than the output beat against the pixel grid at
+// a ratio that is not a whole number: 1-px stripes reduced 3.125 times came out as bands from 92 to
+// 163 with a box, 117 to 138 with the tent. Never narrower than one source pixel, so a ratio near 1
+// still reads two neighbours.
 template <typename Weight>
-Contributions<Weight> areaContributions(int sourceSize, int targetSize) {
+Contributions<Weight> tentContributions(int sourceSize, int targetSize) {
   Contributions<Weight> table;
   table.first.resize(targetSize);
   table.count.resize(targetSize);
   table.offset.resize(targetSize);
   const double scale = static_cast<double>(sourceSize) / targetSize;
+  const double radius = std::max(1.0, scale);
   for (int t = 0; t < targetSize; ++t) {
-    const double begin = t * scale, end = (t + 1) * scale;
-    const int first = static_cast<int>(std::floor(begin));
-    const int last = std::min(sourceSize - 1, static_cast<int>(std::ceil(end)) - 1);
+    const double centre = (t + 0.5) * scale;  // in source pixels, whose centres are at s + 0.5
+    // Source pixel s has weight when its centre is less than radius away: the open interval below.
+    const int first = std::max(0, static_cast<int>(std::floor(centre - radius - 0.5)) + 1);
+    const int last = std::min(sourceSize - 1, static_cast<int>(std::ceil(centre + radius - 0.5)) - 1);
+    auto tent = [&](int s) { return 1.0 - std::abs(s + 0.5 - centre) / radius; };
+    double total = 0;  // less than radius where the tent is cut off by an edge of the picture
+    for (int s = first; s <= last; ++s) total += tent(s);
     table.first[t] = first;
     table.count[t] = last - first + 1;
     table.offset[t] = static_cast<int>(table.weights.size());
     for (int s = first; s <= last; ++s) {
-      const double share = (std::min<double>(end, s + 1) - std::max<double>(begin, s)) / scale;
       if constexpr (std::is_integral_v<Weight>) {
-        table.weights.push_back(static_cast<Weight>(std::lround(share * kOne)));
+        table.weights.push_back(static_cast<Weight>(std::lround(tent(s) / total * kOne)));
       } else {
-        table.weights.push_back(static_cast<Weight>(share));
+        table.weights.push_back(static_cast<Weight>(tent(s) / total));
       }
     }
     if constexpr (std::is_integral_v<Weight>) {
@@ -124,8 +134,8 @@ void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int wid
 }
 
 void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int width, std::int16_t* out) {
-  // Three taps: any reduction to between half and the whole size, as after a JPEG's
-  // reduced-scale decode.
+  // Three taps: reductions by less than 1.5, as after a JPEG's reduced-scale decode (a 12 MP
+  // photo decoded at 3/8 scale).
   if (columns.taps == 3) return resampleRowOpaque<3>(in, columns, width, out);
   resampleRowOpaque<0>(in, columns, width, out);
 }
@@ -151,8 +161,8 @@ void blendRows(const std::int16_t* const* rows, const std::int32_t* weight, int 
 }
 
 Image resizeOpaque(const Image& source, int width, int height) {
-  const FixedTaps columns = fixedTaps(areaContributions<std::int32_t>(source.width, width), source.width);
-  const auto rows = areaContributions<std::int32_t>(source.height, height);
+  const FixedTaps columns = fixedTaps(tentContributions<std::int32_t>(source.width, width), source.width);
+  const auto rows = tentContributions<std::int32_t>(source.height, height);
   Image result(width, height);
   const std::size_t rowValues = static_cast<std::size_t>(width) * 3;
   // Output rows move down monotonically, so source row sy can live in slot sy % ring.
@@ -200,8 +210,8 @@ void resampleRowWithAlpha(const std::uint8_t* in, const Contributions<float>& co
 std::uint8_t toByte(float value) { return static_cast<std::uint8_t>(std::clamp(value + 0.5f, 0.0f, 255.0f)); }
 
 Image resizeWithAlpha(const Image& source, int width, int height) {
-  const auto columns = areaContributions<float>(source.width, width);
-  const auto rows = areaContributions<float>(source.height, height);
+  const auto columns = tentContributions<float>(source.width, width);
+  const auto rows = tentContributions<float>(source.height, height);
   Image result(width, height);
   std::vector<float> resampled(static_cast<std::size_t>(width) * 4), sum(static_cast<std::size_t>(width) * 4);
   int resampledRow = -1;
@@ -241,7 +251,7 @@ void fitWithin(int width, int height, int maxSide, int& outWidth, int& outHeight
   outHeight = std::max(1, static_cast<int>(std::lround(height * scale)));
 }
 
-Image resizeArea(const Image& source, int width, int height) {
+Image resize(const Image& source, int width, int height) {
   if (width == source.width && height == source.height) return source;
   return isOpaque(source) ? resizeOpaque(source, width, height) : resizeWithAlpha(source, width, height);
 }
@@ -250,7 +260,7 @@ Image resizeToFit(Image source, int maxSide) {
   int width = 0, height = 0;
   fitWithin(source.width, source.height, maxSide, width, height);
   if (width == source.width && height == source.height) return source;  // moved, not copied
-  return resizeArea(source, width, height);
+  return resize(source, width, height);
 }
 
 }  // namespace dg

@@ -8,10 +8,11 @@ namespace dg {
 // Never enlarges: an image already within bounds keeps its size.
 void fitWithin(int width, int height, int maxSide, int& outWidth, int& outHeight);
 
-// Downscales by exact area averaging (each output pixel is the coverage-weighted mean of the
-// source pixels under it), so fine patterns average out instead of aliasing. Colour is averaged
-// with alpha weighting, so transparent pixels do not bleed their hidden colour into edges.
-Image resizeArea(const Image& source, int width, int height);
+// Downscales with a tent filter: each output pixel is the triangle-weighted mean of the source
+// pixels within one output pixel's width of its centre, so fine patterns average to an even tone
+// instead of aliasing. Colour is averaged with alpha weighting, so transparent pixels do not bleed
+// their hidden colour into edges.
+Image resize(const Image& source, int width, int height);
 
 Image resizeToFit(Image source, int maxSide);
 
