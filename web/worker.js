@@ -107,7 +107,8 @@ async function withBrowserDecoder(id, data, outcome, usePixels, reply) {
   try {
     bitmap = await createImageBitmap(new Blob([data], { type: format.mimeType }), { imageOrientation: 'from-image' });
   } catch {
-    const message = `This ${format.name} image cannot be opened: neither the app nor this browser can decode it.`;
+    const message = `This ${format.name} image cannot be opened: neither the app nor this browser decodes it. ` +
+      `Save it as JPEG or PNG, or use a browser that opens ${format.name}.`;
     return reply({ ok: false, error: { code: 'unsupported_format', message, status: 0, requestId: '' } });
   }
   try {

@@ -26,6 +26,7 @@ import {
   ROTATED_COUNTERCLOCKWISE_LAYOUT,
   STORED_LAYOUT,
   animatedWebp,
+  corruptBytes,
   corruptWebp,
   encodeInBrowser,
   flatJpeg,
@@ -189,6 +190,28 @@ describe('refused files', { timeout: TEST_TIMEOUT_MS }, () => {
     const photo = await captionedUpload(page);
     assert.deepEqual(sizeOf(photo), { width: 1024, height: 768 });
     assert.deepEqual(quadrantsOf(photo), STORED_LAYOUT);
+  });
+
+  test('a HEIC this browser cannot open is named in the error with what to do, and the photo chosen before stays', async (t) => {
+    const page = await harness.openApp(t);
+    await chooseGoodImage(page, quadrantJpeg(1600, 1200));
+    const previewBefore = await previewImage(page).getAttribute('src');
+    // An iPhone photo's brand and a body no decoder can read (Chromium has no HEIC decoder at all).
+    const box = (type, payload) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt32BE(8 + payload.length);
+      header.write(type, 4, 'latin1');
+      return Buffer.concat([header, payload]);
+    };
+    const heic = Buffer.concat([box('ftyp', Buffer.from('heic\0\0\0\0mif1heic', 'latin1')), box('mdat', corruptBytes(2048))]);
+
+    await chooseImage(page, { name: 'IMG_0042.HEIC', mimeType: 'image/heic', buffer: heic });
+    const { alert } = await waitForOutcome(page, 'Image ready.');
+
+    assert.match(alert ?? '', /This HEIC image cannot be opened/);
+    assert.match(alert, /Save it as JPEG or PNG/);
+    assert.equal(await previewImage(page).getAttribute('src'), previewBefore, 'the previous preview stays');
+    assert.equal(postsReceived().length, 0, 'a file that cannot be prepared is never sent');
   });
 
   test('a text file named photo.png is refused as not an image, naming the formats accepted', async (t) => {
