@@ -147,12 +147,8 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* dg_input_pixels(double id, int width, int hei
                                                    const char* optionsJson) {
   const auto options = dg::parsePrepareOptions(optionsJson);
   if (!options.ok()) return replyError(id, options.error()), nullptr;
-  if (width <= 0 || height <= 0 || width > sourceWidth || height > sourceHeight) {
-    return replyError(id, {dg::ErrorCode::DecodeFailed, "The browser's decoder returned no usable pixels.", 0, {}}),
-           nullptr;
-  }
-  if (const auto tooLarge = dg::pixelLimitError(sourceWidth, sourceHeight, options.value().limits.maxPixels)) {
-    return replyError(id, *tooLarge), nullptr;
+  if (const auto refusal = dg::handedOverPixelsError(width, height, sourceWidth, sourceHeight, options.value())) {
+    return replyError(id, *refusal), nullptr;
   }
   pendingPixels = {width, height, sourceWidth, sourceHeight, options.value()};
   return dg_input(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);

@@ -94,16 +94,21 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
   return finishUpload(std::move(upright), uprightWidth, uprightHeight, options);
 }
 
+std::optional<Error> handedOverPixelsError(int width, int height, int sourceWidth, int sourceHeight,
+                                           const PrepareOptions& options) {
+  if (width <= 0 || height <= 0) return Error{ErrorCode::DecodeFailed, "The decoded image has no pixels.", 0, {}};
+  if (width > sourceWidth || height > sourceHeight) {
+    return Error{ErrorCode::DecodeFailed, "The decoded image is larger than the picture it came from.", 0, {}};
+  }
+  return pixelLimitError(sourceWidth, sourceHeight, options.limits.maxPixels);
+}
+
 Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options) {
-  const std::uint64_t pixels = static_cast<std::uint64_t>(upright.width) * static_cast<std::uint64_t>(upright.height);
-  if (upright.width <= 0 || upright.height <= 0 || upright.rgba.size() != pixels * 4) {
+  if (auto refusal = handedOverPixelsError(upright.width, upright.height, sourceWidth, sourceHeight, options)) {
+    return Result<PreparedUpload>::failure(*refusal);
+  }
+  if (upright.rgba.size() != static_cast<std::size_t>(upright.width) * static_cast<std::size_t>(upright.height) * 4) {
     return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
-  }
-  if (upright.width > sourceWidth || upright.height > sourceHeight) {
-    return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image is larger than the picture it came from.");
-  }
-  if (auto tooLarge = pixelLimitError(sourceWidth, sourceHeight, options.limits.maxPixels)) {
-    return Result<PreparedUpload>::failure(*tooLarge);
   }
   return finishUpload(std::move(upright), sourceWidth, sourceHeight, options);
 }

@@ -3,6 +3,7 @@
 // decoded, turned upright, downscaled and re-encoded.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
 // as a reduced-scale JPEG decode is. Limits apply to the full size, and the upload is sized and
 // encoded exactly as prepareUpload does.
 Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options);
+
+// Why preparePixels would refuse width×height pixels of a sourceWidth×sourceHeight picture, if it
+// would: checked before anything allocates room for them.
+std::optional<Error> handedOverPixelsError(int width, int height, int sourceWidth, int sourceHeight,
+                                           const PrepareOptions& options);
 
 // A file's pixels as a person sees them: decoded in full and turned upright (for generated images
 // coming back from a server, and anything else that needs pixels rather than an upload).
