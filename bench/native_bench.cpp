@@ -1,7 +1,8 @@
 // The native half of ./scripts/bench: writes the deterministic inputs the browser half times, and
 // times the same core's prepareUpload on them natively. Not a test; never run by CTest.
 //
-//   dg_bench generate DIR [--large]  photo-12mp.jpg, photo-2mp.jpg, screenshot-512.png
+//   dg_bench generate DIR [--large]  photo-12mp.jpg, photo-12mp-p3.jpg (the same with a Display P3
+//                                    profile, as an iPhone's), photo-2mp.jpg, screenshot-512.png
 //                                    (--large: also photo-200mp.jpg, 16320x12240, about 20 s)
 //   dg_bench time RUNS FILE...     one JSON line per file: median milliseconds and upload size
 
@@ -17,6 +18,7 @@
 
 #include "core/codec.hpp"
 #include "core/prepare.hpp"
+#include "fixtures/display_p3.hpp"
 
 namespace {
 
@@ -64,6 +66,18 @@ bool write(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   return bool(out);
 }
 
+// The JPEG with the Display P3 fixture's ICC profile segment (APP2) inserted after its SOI marker.
+std::vector<std::uint8_t> withDisplayP3Profile(const std::vector<std::uint8_t>& jpeg) {
+  const std::vector<std::uint8_t> tagged(std::begin(dg::test::kDisplayP3Jpeg), std::end(dg::test::kDisplayP3Jpeg));
+  const char name[] = "ICC_PROFILE";
+  const auto at = std::search(tagged.begin(), tagged.end(), name, name + sizeof name) - 4;  // FF E2, length
+  const std::size_t length = 2 + (at[2] << 8 | at[3]);
+  std::vector<std::uint8_t> out(jpeg.begin(), jpeg.begin() + 2);
+  out.insert(out.end(), at, at + length);
+  out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+  return out;
+}
+
 int generate(const std::string& dir, bool large) {
   struct Input {
     const char* name;
@@ -78,6 +92,11 @@ int generate(const std::string& dir, bool large) {
     const auto bytes = input.png ? dg::encodePng(image) : dg::encodeJpeg(image, 90);
     if (!bytes.ok() || !write(dir + "/" + input.name, bytes.value())) {
       std::fprintf(stderr, "could not write %s/%s\n", dir.c_str(), input.name);
+      return 1;
+    }
+    if (std::string(input.name) == "photo-12mp.jpg" &&
+        !write(dir + "/photo-12mp-p3.jpg", withDisplayP3Profile(bytes.value()))) {
+      std::fprintf(stderr, "could not write %s/photo-12mp-p3.jpg\n", dir.c_str());
       return 1;
     }
   }

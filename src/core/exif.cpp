@@ -49,27 +49,13 @@ int orientationFromTiff(const std::uint8_t* tiff, std::size_t size) {
 }  // namespace
 
 int readJpegOrientation(const std::uint8_t* data, std::size_t size) {
-  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return 1;
-  std::size_t offset = 2;
-  // Walk the marker segments up to the start of scan; Exif lives in an APP1 segment.
-  while (offset + 4 <= size) {
-    if (data[offset] != 0xFF) return 1;
-    const std::uint8_t marker = data[offset + 1];
-    if (marker == 0xFF) {  // fill byte
-      ++offset;
-      continue;
-    }
-    if (marker == 0xDA || marker == 0xD9) return 1;
-    const std::size_t length = (data[offset + 2] << 8) | data[offset + 3];
-    if (length < 2 || offset + 2 + length > size) return 1;
-    const std::uint8_t* payload = data + offset + 4;
-    const std::size_t payloadSize = length - 2;
-    if (marker == 0xE1 && payloadSize >= 6 && std::memcmp(payload, "Exif\0\0", 6) == 0) {
-      return orientationFromTiff(payload + 6, payloadSize - 6);
-    }
-    offset += 2 + length;
-  }
-  return 1;
+  int orientation = 1;
+  forEachJpegSegment(data, size, [&](std::uint8_t marker, const std::uint8_t* payload, std::size_t length) {
+    if (marker != 0xE1 || length < 6 || std::memcmp(payload, "Exif\0\0", 6) != 0) return true;
+    orientation = orientationFromTiff(payload + 6, length - 6);
+    return false;
+  });
+  return orientation;
 }
 
 Image applyOrientation(Image image, int orientation) {

@@ -36,6 +36,27 @@ std::pair<int, int> peekDimensions(const std::uint8_t* data, std::size_t size);
 // Colour components a JPEG's frame header declares: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK; 0 when unreadable.
 int peekJpegComponents(const std::uint8_t* data, std::size_t size);
 
+// Calls visit(marker, payload, payloadSize) for each marker segment of a JPEG before its first
+// scan, in file order, until visit returns false or the segments stop making sense.
+template <typename Visit>
+void forEachJpegSegment(const std::uint8_t* data, std::size_t size, Visit&& visit) {
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return;
+  std::size_t offset = 2;
+  while (offset + 4 <= size) {
+    if (data[offset] != 0xFF) return;
+    const std::uint8_t marker = data[offset + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++offset;
+      continue;
+    }
+    if (marker == 0xDA || marker == 0xD9) return;
+    const std::size_t length = (data[offset + 2] << 8) | data[offset + 3];
+    if (length < 2 || offset + 2 + length > size) return;
+    if (!visit(marker, data + offset + 4, length - 2)) return;
+    offset += 2 + length;
+  }
+}
+
 const char* formatName(ImageFormat format);  // "JPEG", for messages
 const char* mimeType(ImageFormat format);    // "image/jpeg"; "application/octet-stream" when unknown
 

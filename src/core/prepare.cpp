@@ -4,6 +4,7 @@
 
 #include "core/json.hpp"
 
+#include "core/colour.hpp"
 #include "core/exif.hpp"
 #include "core/resize.hpp"
 
@@ -42,14 +43,17 @@ int orientationOf(const std::uint8_t* data, std::size_t size) {
   return sniffImageFormat(data, size) == ImageFormat::Jpeg ? readJpegOrientation(data, size) : 1;
 }
 
-// The one tail both paths share: fit the upright pixels within maxSide and encode. The output size
-// is computed from the full-size source, so a reduced-scale decode gives the same upload
-// dimensions as a full one.
-Result<PreparedUpload> finishUpload(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options) {
+// The one tail both paths share: fit the upright pixels within maxSide, bring them to sRGB and
+// encode. The output size is computed from the full-size source, so a reduced-scale decode gives
+// the same upload dimensions as a full one. Colour is converted after the resize, on the fewest
+// pixels (the resize then averages profile-encoded values, which no eye can tell apart).
+Result<PreparedUpload> finishUpload(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options,
+                                    const std::optional<SrgbConversion>& toSrgb) {
   int width = 0, height = 0;
   fitWithin(sourceWidth, sourceHeight, options.maxSide, width, height);
-  const Image scaled =
+  Image scaled =
       upright.width == width && upright.height == height ? std::move(upright) : resize(upright, width, height);
+  if (toSrgb) convertToSrgb(scaled, *toSrgb);
 
   const bool jpeg = options.format == UploadFormat::Jpeg;
   auto encoded = jpeg ? encodeJpeg(scaled, options.jpegQuality) : encodePng(scaled);
@@ -91,7 +95,8 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
     uprightWidth = upright.width;
     uprightHeight = upright.height;
   }
-  return finishUpload(std::move(upright), uprightWidth, uprightHeight, options);
+  return finishUpload(std::move(upright), uprightWidth, uprightHeight, options,
+                      srgbConversionFor(embeddedIccProfile(data, size)));
 }
 
 std::optional<Error> handedOverPixelsError(int width, int height, int sourceWidth, int sourceHeight,
@@ -110,13 +115,16 @@ Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceH
   if (upright.rgba.size() != static_cast<std::size_t>(upright.width) * static_cast<std::size_t>(upright.height) * 4) {
     return Result<PreparedUpload>::failure(ErrorCode::DecodeFailed, "The decoded image has no pixels.");
   }
-  return finishUpload(std::move(upright), sourceWidth, sourceHeight, options);
+  // The browser's decoder has already brought the picture to sRGB.
+  return finishUpload(std::move(upright), sourceWidth, sourceHeight, options, std::nullopt);
 }
 
 Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
   auto decoded = decodeImage(data, size, limits);
   if (!decoded.ok()) return decoded;
-  return Result<Image>::success(applyOrientation(std::move(decoded).value(), orientationOf(data, size)));
+  Image upright = applyOrientation(std::move(decoded).value(), orientationOf(data, size));
+  if (const auto toSrgb = srgbConversionFor(embeddedIccProfile(data, size))) convertToSrgb(upright, *toSrgb);
+  return Result<Image>::success(std::move(upright));
 }
 
 }  // namespace dg

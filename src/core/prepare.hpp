@@ -33,13 +33,14 @@ struct PreparedUpload {
 Result<PrepareOptions> parsePrepareOptions(const std::string& json);
 
 // From a file's bytes: decoded (at reduced scale when the decoder can), turned upright by its EXIF
-// orientation, downscaled to fit options.maxSide and encoded.
+// orientation, downscaled to fit options.maxSide, brought to sRGB from the colour profile it
+// embeds (colour.hpp) and encoded.
 Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size, const PrepareOptions& options);
 
 // From pixels another decoder produced (the browser's, for AVIF, HEIC, CMYK JPEG, animated
-// WebP): already upright, 8-bit RGBA with straight alpha. `sourceWidth`×`sourceHeight` is the
-// picture's full size; the pixels may be that or a reduced scale of it no smaller than the upload,
-// as a reduced-scale JPEG decode is. Limits apply to the full size, and the upload is sized and
+// WebP): already upright and in sRGB, 8-bit RGBA with straight alpha. `sourceWidth`×`sourceHeight`
+// is the picture's full size; the pixels may be that or a reduced scale of it no smaller than the
+// upload, as a reduced-scale JPEG decode is. Limits apply to the full size, and the upload is sized and
 // encoded exactly as prepareUpload does.
 Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceHeight, const PrepareOptions& options);
 
@@ -48,8 +49,9 @@ Result<PreparedUpload> preparePixels(Image upright, int sourceWidth, int sourceH
 std::optional<Error> handedOverPixelsError(int width, int height, int sourceWidth, int sourceHeight,
                                            const PrepareOptions& options);
 
-// A file's pixels as a person sees them: decoded in full and turned upright (for generated images
-// coming back from a server, and anything else that needs pixels rather than an upload).
+// A file's pixels as a person sees them: decoded in full, turned upright and in sRGB (for
+// generated images coming back from a server, and anything else that needs pixels rather than an
+// upload).
 Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
 
 }  // namespace dg

@@ -28,8 +28,10 @@ import {
   animatedWebp,
   corruptBytes,
   corruptWebp,
+  decodeJpeg,
   encodeInBrowser,
   flatJpeg,
+  quadrantColours,
   quadrantJpeg,
   quadrantsOf,
   withExifOrientation,
@@ -145,6 +147,27 @@ describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
       assert.ok(cutOut.every((channel) => channel >= 245), `transparent area: expected white, saw rgb(${cutOut})`);
     });
   }
+
+  test('a Display P3 photo (an iPhone\'s, a Mac\'s screenshot) is sent in the colours the browser shows', async (t) => {
+    const page = await harness.openApp(t);
+    const jpeg = await encodeInBrowser(page, { width: 1600, height: 1200, type: 'image/jpeg', quality: 0.95, colorSpace: 'display-p3' });
+
+    await chooseGoodImage(page, jpeg);
+    const photo = await captionedUpload(page);
+
+    const stored = decodeJpeg(jpeg);  // the numbers in the file, read without its profile
+    const centreOf = (image, [column, row]) => {
+      const at = (Math.floor(image.height * (row * 2 + 1) / 4) * image.width + Math.floor(image.width * (column * 2 + 1) / 4)) * 4;
+      return Array.from(image.data.subarray(at, at + 3));
+    };
+    const quadrants = { topLeft: [0, 0], topRight: [1, 0], bottomLeft: [0, 1], bottomRight: [1, 1] };
+    for (const [quadrant, colour] of Object.entries(quadrantColours())) {
+      const sent = centreOf(photo, quadrants[quadrant]);
+      const inFile = centreOf(stored, quadrants[quadrant]);
+      assert.ok(sent.every((channel, i) => Math.abs(channel - colour[i]) <= 4), `${quadrant}: painted rgb(${colour}), sent rgb(${sent})`);
+      assert.ok(inFile.some((channel, i) => Math.abs(channel - colour[i]) > 8), `${quadrant}: the file's own numbers rgb(${inFile}) should differ`);
+    }
+  });
 
   test('a 200-megapixel phone photo is decoded at reduced scale and sent at 1024 px', async (t) => {
     const page = await harness.openApp(t);

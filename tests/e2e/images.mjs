@@ -159,6 +159,7 @@ export function quadrantColours(layout = STORED_LAYOUT) {
 const MAGIC = {
   'image/webp': (bytes) => bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP',
   'image/png': (bytes) => bytes.toString('latin1', 1, 4) === 'PNG',
+  'image/jpeg': (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8,
 };
 
 /**
@@ -168,10 +169,14 @@ const MAGIC = {
  * `striped` holds 1-pixel black and white columns instead of its colour: downscaled without
  * aliasing they become an even grey.
  */
-export async function encodeInBrowser(page, { width, height, type, quality, layout = STORED_LAYOUT, transparent = null, striped = null }) {
-  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent, striped }) => {
+export async function encodeInBrowser(page, {
+  width, height, type, quality, layout = STORED_LAYOUT, transparent = null, striped = null, colorSpace = 'srgb',
+}) {
+  const base64 = await page.evaluate(async ({ width, height, type, quality, colours, transparent, striped, colorSpace }) => {
     const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d');
+    // On a 'display-p3' canvas the sRGB fills are stored as Display P3 numbers, and the file
+    // carries Chromium's Display P3 profile, as an iPhone photo carries Apple's.
+    const context = canvas.getContext('2d', { colorSpace });
     const [halfWidth, halfHeight] = [width / 2, height / 2];
     const origins = {
       topLeft: [0, 0],
@@ -193,7 +198,7 @@ export async function encodeInBrowser(page, { width, height, type, quality, layo
     let binary = '';
     for (const byte of bytes) binary += String.fromCharCode(byte);
     return btoa(binary);
-  }, { width, height, type, quality, colours: quadrantColours(layout), transparent, striped });
+  }, { width, height, type, quality, colours: quadrantColours(layout), transparent, striped, colorSpace });
   const bytes = Buffer.from(base64, 'base64');
   // convertToBlob quietly writes PNG for a type it cannot encode; the test would then not test WebP.
   assert.ok(MAGIC[type](bytes), `the browser did not encode ${type}`);

@@ -9,6 +9,7 @@
 #include "core/base64.hpp"
 #include "core/codec.hpp"
 #include "fixtures/progressive_jpeg.hpp"
+#include "fixtures/display_p3.hpp"
 #include "fixtures/webp_images.hpp"
 #include "image_writers.hpp"
 #include "test_images.hpp"
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   write(dir / "image/lossless.webp", bytesOf(kLosslessWebp));
   write(dir / "image/lossy.webp", bytesOf(kLossyWebp));
   write(dir / "image/lossy-alpha.webp", bytesOf(kLossyAlphaWebp));
+  // Colour profiles: APP2 chunks, a compressed iCCP, an ICCP chunk.
+  write(dir / "image/display-p3.jpg", bytesOf(kDisplayP3Jpeg));
+  write(dir / "image/display-p3.png", bytesOf(kDisplayP3Png));
+  write(dir / "image/display-p3.webp", bytesOf(kDisplayP3Webp));
   write(dir / "image/two-frames.gif", gifOf(4, 2, {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255},
                                            {Bytes{0, 1, 2, 3, 3, 2, 1, 0}, Bytes(8, 1)}));
 
