@@ -106,7 +106,6 @@ std::optional<std::array<double, 3>> primary(const IccReader& icc, const char* s
                                icc.s15Fixed16(tag->first + 16)};
 }
 
-
 // XYZ (D50) to linear sRGB: the inverse of the sRGB profile's Bradford-adapted primaries.
 constexpr double kXyzD50ToSrgb[9] = {3.1338561, -1.6168667, -0.4906146, -0.9787684, 1.9161415,
                                      0.0334540, 0.0719453,  -0.2289914, 1.4052427};
