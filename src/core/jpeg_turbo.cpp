@@ -104,13 +104,14 @@ void onProgress(j_common_ptr info) {
   }
 }
 
-// A sequential JPEG whose output at the scale chosen would still be past maxPixels: a full decode,
-// or an upload's Longest side too large for the photo's size.
+// A sequential JPEG whose output at the scale chosen would still be past maxPixels. When the
+// caller asked for less than the full size (an upload), a smaller request would be decoded at a
+// smaller scale, and the message says how to make one; a full decode gets the plain refusal.
 std::optional<Error> scaledLimitError(int width, int height, const jpeg_decompress_struct& info,
-                                      std::uint64_t maxPixels) {
+                                      std::uint64_t maxPixels, bool reducible) {
   if (static_cast<std::uint64_t>(info.output_width) * info.output_height <= maxPixels) return std::nullopt;
   auto error = pixelLimitError(width, height, maxPixels);
-  error->message += " A smaller Longest side lets it through: it is then decoded at reduced scale.";
+  if (reducible) error->message += " A smaller Longest side lets it through: it is then decoded at reduced scale.";
   return error;
 }
 
@@ -143,7 +144,7 @@ bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, in
   info.scale_denom = 8;
   info.out_color_space = JCS_EXT_RGBA;  // straight to the core's layout, alpha 255
   jpeg_calc_output_dimensions(&info);
-  decoder.tooLarge = scaledLimitError(width, height, info, limits.maxPixels);
+  decoder.tooLarge = scaledLimitError(width, height, info, limits.maxPixels, minWidth < width && minHeight < height);
   if (decoder.tooLarge) return false;
   jpeg_start_decompress(&info);
   image = Image(static_cast<int>(info.output_width), static_cast<int>(info.output_height));
