@@ -2,6 +2,7 @@
 // shows, whatever its container; sRGB files and profiles the core cannot use pass unchanged.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
