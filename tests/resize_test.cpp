@@ -87,17 +87,20 @@ TEST_CASE("transparent pixels do not bleed their hidden colour into the average"
 
 TEST_CASE("every output pixel is the tent-weighted mean of the source around it, to within one level") {
   // Noise, so no other weighting comes close, sized so output pixels fall between source pixels,
-  // with the edges included: the last column's taps are the ones moved left.
+  // with the edges included: the last column's taps are the ones moved left. With alpha, colour is
+  // weighted by alpha too (the float path); without, the fixed-point one.
+  const bool withAlpha = GENERATE(false, true);
   const int sourceWidth = 1511, sourceHeight = 1133, width = 1024, height = 768;
   auto value = [](int x, int y, int c) {
     return static_cast<std::uint8_t>((static_cast<std::uint32_t>(x * 7919 + y * 104729 + c * 31) * 2654435761u) >> 24);
   };
+  auto alphaAt = [&](int x, int y) { return withAlpha ? 55 + value(x, y, 3) % 200 : 255; };
   Image source(sourceWidth, sourceHeight);
   for (int y = 0; y < sourceHeight; ++y) {
     for (int x = 0; x < sourceWidth; ++x) {
       std::uint8_t* p = source.pixel(x, y);
       for (int c = 0; c < 3; ++c) p[c] = value(x, y, c);
-      p[3] = 255;
+      p[3] = static_cast<std::uint8_t>(alphaAt(x, y));
     }
   }
   const Image small = resize(source, width, height);
@@ -106,19 +109,19 @@ TEST_CASE("every output pixel is the tent-weighted mean of the source around it,
   const double sx = double(sourceWidth) / width, sy = double(sourceHeight) / height;
   for (int y : {0, 1, 383, 766, 767}) {
     for (int x : {0, 1, 500, 1022, 1023}) {
-      for (int c = 0; c < 3; ++c) {
-        double sum = 0, total = 0;
-        for (int j = 0; j < sourceHeight; ++j) {
-          if (tent(y, j, sy) == 0) continue;
-          for (int i = 0; i < sourceWidth; ++i) {
-            sum += value(i, j, c) * tent(x, i, sx) * tent(y, j, sy);
-            total += tent(x, i, sx) * tent(y, j, sy);
-          }
+      double colour[3] = {0, 0, 0}, opacity = 0, total = 0;
+      for (int j = 0; j < sourceHeight; ++j) {
+        if (tent(y, j, sy) == 0) continue;
+        for (int i = 0; i < sourceWidth; ++i) {
+          const double weight = tent(x, i, sx) * tent(y, j, sy);
+          for (int c = 0; c < 3; ++c) colour[c] += value(i, j, c) * weight * alphaAt(i, j);
+          opacity += weight * alphaAt(i, j);
+          total += weight;
         }
-        INFO("at " << x << "," << y << " channel " << c);
-        CHECK(std::abs(small.pixel(x, y)[c] - sum / total) <= 1.0);
       }
-      CHECK(small.pixel(x, y)[3] == 255);
+      INFO("at " << x << "," << y << (withAlpha ? " with alpha" : ""));
+      for (int c = 0; c < 3; ++c) CHECK(std::abs(small.pixel(x, y)[c] - colour[c] / opacity) <= 1.0);
+      CHECK(std::abs(small.pixel(x, y)[3] - opacity / total) <= 1.0);
     }
   }
 }

@@ -213,18 +213,22 @@ Image resizeWithAlpha(const Image& source, int width, int height) {
   const auto columns = tentContributions<float>(source.width, width);
   const auto rows = tentContributions<float>(source.height, height);
   Image result(width, height);
-  std::vector<float> resampled(static_cast<std::size_t>(width) * 4), sum(static_cast<std::size_t>(width) * 4);
-  int resampledRow = -1;
+  const std::size_t rowValues = static_cast<std::size_t>(width) * 4;
+  // Each source row is resampled once, into the ring slot sy % ring, as in resizeOpaque: a tent
+  // reads most rows for two output rows.
+  const int ring = *std::max_element(rows.count.begin(), rows.count.end());
+  std::vector<float> resampled(static_cast<std::size_t>(ring) * rowValues), sum(rowValues);
+  int nextRow = 0;  // the first source row not resampled yet
   for (int y = 0; y < height; ++y) {
+    const int first = rows.first[y], count = rows.count[y];
+    for (nextRow = std::max(nextRow, first); nextRow < first + count; ++nextRow) {
+      resampleRowWithAlpha(source.pixel(0, nextRow), columns, width, &resampled[(nextRow % ring) * rowValues]);
+    }
     std::fill(sum.begin(), sum.end(), 0.0f);
-    for (int i = 0; i < rows.count[y]; ++i) {
-      const int sy = rows.first[y] + i;
-      if (sy != resampledRow) {
-        resampleRowWithAlpha(source.pixel(0, sy), columns, width, resampled.data());
-        resampledRow = sy;
-      }
+    for (int i = 0; i < count; ++i) {
+      const float* row = &resampled[((first + i) % ring) * rowValues];
       const float weight = rows.weights[rows.offset[y] + i];
-      for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += resampled[k] * weight;
+      for (std::size_t k = 0; k < rowValues; ++k) sum[k] += row[k] * weight;
     }
     std::uint8_t* out = result.pixel(0, y);
     for (int x = 0; x < width; ++x) {
