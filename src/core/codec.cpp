@@ -46,7 +46,7 @@ void appendToVector(void* context, void* data, int size) {
 bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
   std::size_t at = 8;  // after the signature
   while (at + 8 <= size) {
-    const std::uint32_t length = static_cast<std::uint32_t>(data[at]) << 24 | data[at + 1] << 16 | data[at + 2] << 8 | data[at + 3];
+    const std::uint32_t length = readBe32(data + at);
     if (length > size - at - 8) return false;
     if (std::memcmp(data + at + 4, "IEND", 4) == 0) return true;
     at += 12 + static_cast<std::size_t>(length);

@@ -17,9 +17,7 @@ class IccReader {
  public:
   explicit IccReader(const std::vector<std::uint8_t>& bytes) : d_(bytes) {}
   bool has(std::size_t at, std::size_t length) const { return at <= d_.size() && length <= d_.size() - at; }
-  std::uint32_t u32(std::size_t at) const {
-    return static_cast<std::uint32_t>(d_[at]) << 24 | d_[at + 1] << 16 | d_[at + 2] << 8 | d_[at + 3];
-  }
+  std::uint32_t u32(std::size_t at) const { return readBe32(&d_[at]); }
   std::uint16_t u16(std::size_t at) const { return static_cast<std::uint16_t>(d_[at] << 8 | d_[at + 1]); }
   double s15Fixed16(std::size_t at) const { return static_cast<std::int32_t>(u32(at)) / 65536.0; }
   bool is(std::size_t at, const char* signature) const { return has(at, 4) && std::memcmp(&d_[at], signature, 4) == 0; }
@@ -159,7 +157,7 @@ std::vector<std::uint8_t> pngProfile(const std::uint8_t* data, std::size_t size)
   // iCCP: a name of 1 to 79 bytes, a NUL, compression method 0, then the zlib stream. It comes
   // before the first IDAT.
   for (std::size_t at = 8; at + 12 <= size;) {
-    const std::size_t length = static_cast<std::size_t>(data[at]) << 24 | data[at + 1] << 16 | data[at + 2] << 8 | data[at + 3];
+    const std::size_t length = readBe32(data + at);
     if (length > size - at - 12) break;
     const std::uint8_t* type = data + at + 4;
     const std::uint8_t* payload = data + at + 8;

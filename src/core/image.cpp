@@ -27,10 +27,6 @@ std::size_t findJpegFrameHeader(const std::uint8_t* d, std::size_t size) {
   return 0;
 }
 
-std::uint32_t be32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
 int clampInt(std::uint64_t v) { return static_cast<int>(std::min<std::uint64_t>(v, 0x7FFFFFFF)); }
 
 struct BoxPayload {
@@ -41,11 +37,11 @@ struct BoxPayload {
 // there is none or the boxes stop making sense.
 std::optional<BoxPayload> findBox(const std::uint8_t* d, std::size_t at, std::size_t end, const char* type) {
   while (end - at >= 8) {
-    std::uint64_t length = be32(d + at);
+    std::uint64_t length = readBe32(d + at);
     std::size_t header = 8;
     if (length == 1) {  // a 64-bit size follows the type
       if (end - at < 16) break;
-      length = static_cast<std::uint64_t>(be32(d + at + 8)) << 32 | be32(d + at + 12);
+      length = static_cast<std::uint64_t>(readBe32(d + at + 8)) << 32 | readBe32(d + at + 12);
       header = 16;
     } else if (length == 0) {  // to the end of the enclosing box
       length = end - at;
@@ -69,7 +65,7 @@ std::pair<int, int> peekHeifDimensions(const std::uint8_t* d, std::size_t size) 
   for (auto ispe = ipco ? findBox(d, ipco->begin, ipco->end, "ispe") : std::nullopt; ispe;
        ispe = findBox(d, ispe->end, ipco->end, "ispe")) {
     if (ispe->end - ispe->begin < 12) continue;  // version and flags, then width and height
-    const int width = clampInt(be32(d + ispe->begin + 4)), height = clampInt(be32(d + ispe->begin + 8));
+    const int width = clampInt(readBe32(d + ispe->begin + 4)), height = clampInt(readBe32(d + ispe->begin + 8));
     if (static_cast<std::uint64_t>(width) * height > static_cast<std::uint64_t>(largest.first) * largest.second) {
       largest = {width, height};
     }
@@ -124,7 +120,7 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
   auto le32 = [&](std::size_t at) { return static_cast<std::uint32_t>(le16(at + 2)) << 16 | le16(at); };
   switch (sniffImageFormat(d, size)) {
     case ImageFormat::Png:
-      if (size >= 24 && startsWith(d, size, 12, "IHDR")) return {clampInt(be32(d + 16)), clampInt(be32(d + 20))};
+      if (size >= 24 && startsWith(d, size, 12, "IHDR")) return {clampInt(readBe32(d + 16)), clampInt(readBe32(d + 20))};
       break;
     case ImageFormat::Gif:
       if (size >= 10) return {le16(6), le16(8)};

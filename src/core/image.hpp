@@ -21,6 +21,11 @@ struct Image {
   }
 };
 
+// The big-endian 32-bit number at p (PNG chunk lengths, ISO BMFF boxes, ICC profiles).
+inline std::uint32_t readBe32(const std::uint8_t* p) {
+  return static_cast<std::uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
 enum class ImageFormat { Unknown, Jpeg, Png, Gif, Bmp, Webp, Avif, Heic, Tiff };
 
 // Decides by magic bytes, never by a file name or a Content-Type label (both lie).

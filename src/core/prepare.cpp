@@ -43,6 +43,10 @@ int orientationOf(const std::uint8_t* data, std::size_t size) {
   return sniffImageFormat(data, size) == ImageFormat::Jpeg ? readJpegOrientation(data, size) : 1;
 }
 
+std::optional<SrgbConversion> srgbConversionOf(const std::uint8_t* data, std::size_t size) {
+  return srgbConversionFor(embeddedIccProfile(data, size));
+}
+
 // The one tail both paths share: fit the upright pixels within maxSide, bring them to sRGB and
 // encode. The output size is computed from the full-size source, so a reduced-scale decode gives
 // the same upload dimensions as a full one. Colour is converted after the resize, on the fewest
@@ -95,8 +99,7 @@ Result<PreparedUpload> prepareUpload(const std::uint8_t* data, std::size_t size,
     uprightWidth = upright.width;
     uprightHeight = upright.height;
   }
-  return finishUpload(std::move(upright), uprightWidth, uprightHeight, options,
-                      srgbConversionFor(embeddedIccProfile(data, size)));
+  return finishUpload(std::move(upright), uprightWidth, uprightHeight, options, srgbConversionOf(data, size));
 }
 
 std::optional<Error> handedOverPixelsError(int width, int height, int sourceWidth, int sourceHeight,
@@ -123,7 +126,7 @@ Result<Image> decodeUpright(const std::uint8_t* data, std::size_t size, const De
   auto decoded = decodeImage(data, size, limits);
   if (!decoded.ok()) return decoded;
   Image upright = applyOrientation(std::move(decoded).value(), orientationOf(data, size));
-  if (const auto toSrgb = srgbConversionFor(embeddedIccProfile(data, size))) convertToSrgb(upright, *toSrgb);
+  if (const auto toSrgb = srgbConversionOf(data, size)) convertToSrgb(upright, *toSrgb);
   return Result<Image>::success(std::move(upright));
 }
 

@@ -33,6 +33,7 @@ import {
   flatJpeg,
   quadrantColours,
   quadrantJpeg,
+  quadrantPixels,
   quadrantsOf,
   withExifOrientation,
 } from './images.mjs';
@@ -155,15 +156,10 @@ describe('accepted formats', { timeout: TEST_TIMEOUT_MS }, () => {
     await chooseGoodImage(page, jpeg);
     const photo = await captionedUpload(page);
 
-    const stored = decodeJpeg(jpeg);  // the numbers in the file, read without its profile
-    const centreOf = (image, [column, row]) => {
-      const at = (Math.floor(image.height * (row * 2 + 1) / 4) * image.width + Math.floor(image.width * (column * 2 + 1) / 4)) * 4;
-      return Array.from(image.data.subarray(at, at + 3));
-    };
-    const quadrants = { topLeft: [0, 0], topRight: [1, 0], bottomLeft: [0, 1], bottomRight: [1, 1] };
+    const sentPixels = quadrantPixels(photo);
+    const storedPixels = quadrantPixels(decodeJpeg(jpeg));  // the numbers in the file, read without its profile
     for (const [quadrant, colour] of Object.entries(quadrantColours())) {
-      const sent = centreOf(photo, quadrants[quadrant]);
-      const inFile = centreOf(stored, quadrants[quadrant]);
+      const [sent, inFile] = [sentPixels[quadrant], storedPixels[quadrant]];
       assert.ok(sent.every((channel, i) => Math.abs(channel - colour[i]) <= 4), `${quadrant}: painted rgb(${colour}), sent rgb(${sent})`);
       assert.ok(inFile.some((channel, i) => Math.abs(channel - colour[i]) > 8), `${quadrant}: the file's own numbers rgb(${inFile}) should differ`);
     }

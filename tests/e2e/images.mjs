@@ -101,9 +101,7 @@ export function decodeJpeg(bytes) {
   return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
 }
 
-function nearestPaletteColour(image, x, y) {
-  const offset = (y * image.width + x) * 4;
-  const pixel = image.data.subarray(offset, offset + 3);
+function nearestPaletteColour(pixel) {
   let best = null;
   let bestDistance = Infinity;
   for (const [name, colour] of Object.entries(PALETTE)) {
@@ -111,21 +109,25 @@ function nearestPaletteColour(image, x, y) {
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   // Far from every palette colour means the picture is not ours (or badly damaged).
-  return bestDistance < 60 ** 2 ? best : `unrecognised rgb(${Array.from(pixel).join(', ')})`;
+  return bestDistance < 60 ** 2 ? best : `unrecognised rgb(${pixel.join(', ')})`;
 }
 
-/** The palette colour at the centre of each quadrant of a decoded image. */
-export function quadrantsOf(image) {
+/** The [r, g, b] at the centre of each quadrant of a decoded image. */
+export function quadrantPixels(image) {
+  const at = (x, y) => {
+    const offset = (y * image.width + x) * 4;
+    return Array.from(image.data.subarray(offset, offset + 3));
+  };
   const left = Math.floor(image.width / 4);
   const right = Math.floor((image.width * 3) / 4);
   const top = Math.floor(image.height / 4);
   const bottom = Math.floor((image.height * 3) / 4);
-  return {
-    topLeft: nearestPaletteColour(image, left, top),
-    topRight: nearestPaletteColour(image, right, top),
-    bottomLeft: nearestPaletteColour(image, left, bottom),
-    bottomRight: nearestPaletteColour(image, right, bottom),
-  };
+  return { topLeft: at(left, top), topRight: at(right, top), bottomLeft: at(left, bottom), bottomRight: at(right, bottom) };
+}
+
+/** The palette colour at the centre of each quadrant of a decoded image. */
+export function quadrantsOf(image) {
+  return Object.fromEntries(Object.entries(quadrantPixels(image)).map(([quadrant, pixel]) => [quadrant, nearestPaletteColour(pixel)]));
 }
 
 /** Deterministic noise that no image decoder accepts (it does not start with any magic). */
