@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/jpeg_turbo.hpp"
+#include "core/png.hpp"
 #include "core/webp.hpp"
 
 // stb is compiled here and nowhere else. No stdio: bytes always come from memory,
@@ -119,6 +120,9 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
   }
   if (format == ImageFormat::Png && !pngChunksFit(data, size)) {
     return Result<Image>::failure(damagedFileError(format, "a chunk runs past the end of the file"));
+  }
+  if (format == ImageFormat::Png) {
+    if (auto common = decodeCommonPng(data, size)) return Result<Image>::success(std::move(*common));
   }
 #if DG_HAVE_LIBJPEG_TURBO
   if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight, limits);

@@ -1,15 +1,37 @@
-// Hostile image files: every decoder (stb_image, libjpeg-turbo, libwebp), the header peeks, the
-// Exif reader and the whole upload path on arbitrary bytes. Limits are kept small so that a file
+// Hostile image files: every decoder (stb_image, the core's own for common PNGs, libjpeg-turbo,
+// libwebp), the header peeks, the Exif reader and the whole upload path on arbitrary bytes. Limits are kept small so that a file
 // declaring a huge size is refused, as in the app, rather than exhausting the fuzzer's memory.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
+#include <stb/stb_image.h>
+
 #include "core/codec.hpp"
 #include "core/exif.hpp"
 #include "core/image.hpp"
+#include "core/png.hpp"
 #include "core/prepare.hpp"
+
+namespace {
+
+// Whatever the core's PNG decoder accepts, stb_image (which decodes every other PNG) must decode
+// to the same pixels.
+void checkPngAgreesWithStb(const std::uint8_t* data, std::size_t size, std::uint64_t maxPixels) {
+  const auto [width, height] = dg::peekDimensions(data, size);
+  if (dg::sniffImageFormat(data, size) != dg::ImageFormat::Png || dg::pixelLimitError(width, height, maxPixels)) return;
+  const auto fast = dg::decodeCommonPng(data, size);
+  if (!fast) return;
+  int stbWidth = 0, stbHeight = 0, channels = 0;
+  stbi_uc* pixels = stbi_load_from_memory(data, static_cast<int>(size), &stbWidth, &stbHeight, &channels, 4);
+  const bool same = pixels && stbWidth == fast->width && stbHeight == fast->height &&
+                    std::memcmp(pixels, fast->rgba.data(), fast->rgba.size()) == 0;
+  stbi_image_free(pixels);
+  if (!same) __builtin_trap();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   dg::peekDimensions(data, size);
@@ -20,6 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.maxSide = 64;  // small: exercises reduced-scale decoding, orientation and resizing
   options.limits.maxPixels = 4'000'000;
   options.limits.maxSequentialJpegPixels = 16'000'000;  // in proportion, to keep each run short
+  checkPngAgreesWithStb(data, size, options.limits.maxPixels);
   const auto prepared = dg::prepareUpload(data, size, options);
   if (prepared.ok()) {
     // What the core encodes, the core must read back, at the size it reported.
