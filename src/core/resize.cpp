@@ -136,8 +136,14 @@ void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int wid
 void resampleRowOpaque(const std::uint8_t* in, const FixedTaps& columns, int width, std::int16_t* out) {
   // Three taps: reductions by less than 1.5, as after a JPEG's reduced-scale decode (a 12 MP
   // photo decoded at 3/8 scale).
-  if (columns.taps == 3) return resampleRowOpaque<3>(in, columns, width, out);
-  resampleRowOpaque<0>(in, columns, width, out);
+  switch (columns.taps) {
+    case 3: return resampleRowOpaque<3>(in, columns, width, out);
+    case 4: return resampleRowOpaque<4>(in, columns, width, out);
+    case 5: return resampleRowOpaque<5>(in, columns, width, out);
+    case 6: return resampleRowOpaque<6>(in, columns, width, out);
+    case 7: return resampleRowOpaque<7>(in, columns, width, out);
+    default: return resampleRowOpaque<0>(in, columns, width, out);
+  }
 }
 
 // One output row from `count` resampled rows. The weights sum to kOne and every value is at most
@@ -182,6 +188,10 @@ Image resizeOpaque(const Image& source, int width, int height) {
       blendRows<2>(inputs.data(), weight, count, rowValues, out);
     } else if (count == 3) {
       blendRows<3>(inputs.data(), weight, count, rowValues, out);
+    } else if (count == 5) {
+      blendRows<5>(inputs.data(), weight, count, rowValues, out);
+    } else if (count == 6) {
+      blendRows<6>(inputs.data(), weight, count, rowValues, out);
     } else {
       blendRows<0>(inputs.data(), weight, count, rowValues, out);
     }
