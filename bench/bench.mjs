@@ -23,6 +23,7 @@ const INPUTS = [
   { file: 'photo-12mp-p3.jpg', label: '12 MP JPEG with a Display P3 profile', runs: baseRuns },
   { file: 'photo-2mp.jpg', label: '2 MP JPEG (1632x1224)', runs: baseRuns + 4 },
   { file: 'screenshot-512.png', label: '512 px PNG (alpha)', runs: baseRuns + 6 },
+  { file: 'screenshot-2880.png', label: '2880x1800 PNG screenshot', runs: baseRuns },
   ...(large ? [{ file: 'photo-200mp.jpg', label: '200 MP JPEG (16320x12240)', runs: Math.ceil(baseRuns / 3) }] : []),
 ];
 // The release configuration plus the variants scripts/bench builds beside it, where present;

@@ -2,7 +2,8 @@
 // times the same core's prepareUpload on them natively. Not a test; never run by CTest.
 //
 //   dg_bench generate DIR [--large]  photo-12mp.jpg, photo-12mp-p3.jpg (the same with a Display P3
-//                                    profile, as an iPhone's), photo-2mp.jpg, screenshot-512.png
+//                                    profile, as an iPhone's), photo-2mp.jpg, screenshot-512.png,
+//                                    screenshot-2880.png
 //                                    (--large: also photo-200mp.jpg, 16320x12240, about 20 s)
 //   dg_bench time RUNS FILE...     one JSON line per file: median milliseconds and upload size
 
@@ -60,6 +61,38 @@ dg::Image photo(int width, int height, bool alpha) {
   return image;
 }
 
+// Screenshot-like: a desktop window at a Retina display's 2880x1800, with flat panels, lines of
+// glyph-like strokes as text, and an illustration in it; about 1.2 MB as PNG, as such a Retina
+// screenshot is.
+dg::Image screenshot(int width, int height) {
+  dg::Image image(width, height);
+  const int pictureWidth = width / 3, pictureHeight = height / 3;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      std::uint8_t* p = image.pixel(x, y);
+      int v[3] = {250, 250, 250};  // the document
+      if (y < 80) v[0] = v[1] = v[2] = 228;                               // title bar
+      else if (x < 480) v[0] = 236, v[1] = 238, v[2] = 242;               // sidebar
+      const int line = (y - 120) % 44, cell = (x - 520) % 18;             // text: 18x44 glyph cells
+      const bool inText = y >= 120 && line < 22 && x >= 520 && x < width - 80 && cell < 12 &&
+                          (hash(x / 18, y / 44, 7) & 7) != 0;
+      if (inText) {
+        const std::uint32_t glyph = hash(x / 18, y / 44, 9);
+        const int gx = cell / 4, gy = line * 5 / 22;  // a 3x5 grid of strokes per glyph
+        if (glyph >> (gy * 3 + gx) & 1) v[0] = v[1] = v[2] = 40;
+      }
+      const int px = x - width / 2, py = y - height / 2 + pictureHeight / 2;
+      if (px >= 0 && py >= 0 && px < pictureWidth && py < pictureHeight) {  // an illustration, smoother than a photo
+        for (int c = 0; c < 3; ++c) {
+          v[c] = int(255 * (0.2f + 0.6f * valueNoise(px, py, 160, 1 + c) + 0.2f * valueNoise(px, py, 12, 11 + c)));
+        }
+      }
+      p[0] = std::uint8_t(v[0]), p[1] = std::uint8_t(v[1]), p[2] = std::uint8_t(v[2]), p[3] = 255;
+    }
+  }
+  return image;
+}
+
 bool write(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -85,10 +118,11 @@ int generate(const std::string& dir, bool large) {
     bool png;
   };
   std::vector<Input> inputs{{"photo-12mp.jpg", 4032, 3024, false}, {"photo-2mp.jpg", 1632, 1224, false},
-                            {"screenshot-512.png", 512, 512, true}};
+                            {"screenshot-512.png", 512, 512, true}, {"screenshot-2880.png", 2880, 1800, true}};
   if (large) inputs.push_back({"photo-200mp.jpg", 16320, 12240, false});  // a phone's 200 MP mode
   for (const Input& input : inputs) {
-    const dg::Image image = photo(input.width, input.height, input.png);
+    const bool desktop = std::string(input.name) == "screenshot-2880.png";
+    const dg::Image image = desktop ? screenshot(input.width, input.height) : photo(input.width, input.height, input.png);
     const auto bytes = input.png ? dg::encodePng(image) : dg::encodeJpeg(image, 90);
     if (!bytes.ok() || !write(dir + "/" + input.name, bytes.value())) {
       std::fprintf(stderr, "could not write %s/%s\n", dir.c_str(), input.name);
