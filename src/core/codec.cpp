@@ -57,14 +57,6 @@ bool pngChunksFit(const std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
-std::vector<std::uint8_t> inflateZlib(const std::uint8_t* data, std::size_t size, std::size_t maxSize) {
-  std::vector<std::uint8_t> out(maxSize);
-  const int length = stbi_zlib_decode_buffer(reinterpret_cast<char*>(out.data()), static_cast<int>(maxSize),
-                                             reinterpret_cast<const char*>(data), static_cast<int>(size));
-  out.resize(length > 0 ? static_cast<std::size_t>(length) : 0);
-  return out;
-}
-
 std::optional<Error> pixelLimitError(int width, int height, std::uint64_t maxPixels) {
   const std::uint64_t pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
   if (pixels <= maxPixels) return std::nullopt;

@@ -45,10 +45,6 @@ Error damagedFileError(ImageFormat format, const std::string& reason);
 Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                  const DecodeLimits& limits = {});
 
-// A zlib stream's contents (a PNG's compressed chunks), if they are at most maxSize bytes; empty
-// when they are larger or the stream is damaged.
-std::vector<std::uint8_t> inflateZlib(const std::uint8_t* data, std::size_t size, std::size_t maxSize);
-
 // JPEG has no alpha: transparent pixels are flattened onto white, as an image viewer would show them.
 Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality);
 Result<std::vector<std::uint8_t>> encodePng(const Image& image);

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/codec.hpp"
+#include "core/inflate.hpp"
 
 namespace dg {
 namespace {

@@ -2,9 +2,10 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
-#include "core/codec.hpp"
+#include "core/inflate.hpp"
 
 namespace dg {
 namespace {
@@ -140,14 +141,14 @@ std::optional<Image> decodeCommonPng(const std::uint8_t* data, std::size_t size)
     compressed = joined.data();
   }
   const std::size_t filteredSize = (static_cast<std::size_t>(width) * channels + 1) * height;
-  std::vector<std::uint8_t> filtered = inflateZlib(compressed, compressedSize, filteredSize);
+  const std::unique_ptr<std::uint8_t[]> filtered(new std::uint8_t[filteredSize]);  // every byte is written
   // Less is damage; more (stb accepts trailing data) fails the inflater's bound: both are stb's.
-  if (filtered.size() != filteredSize) return std::nullopt;
+  if (inflateZlib(compressed, compressedSize, filtered.get(), filteredSize) != filteredSize) return std::nullopt;
   joined = {};
 
   Image image(static_cast<int>(width), static_cast<int>(height));
   const bool reconstructed =
-      channels == 3 ? reconstruct<3>(filtered.data(), image) : reconstruct<4>(filtered.data(), image);
+      channels == 3 ? reconstruct<3>(filtered.get(), image) : reconstruct<4>(filtered.get(), image);
   if (!reconstructed) return std::nullopt;
   return image;
 }
