@@ -6,6 +6,7 @@
 // work, not these writers.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstdint>
@@ -71,22 +72,77 @@ inline Bytes zlibStored(const Bytes& raw) {
 
 enum PngColour : std::uint8_t { kGrey = 0, kRgbColour = 2, kPalette = 3, kGreyAlpha = 4, kRgbaColour = 6 };
 
+struct PngLayout {
+  int filter = 0;           // 0-4: None, Sub, Up, Average, Paeth, on every row
+  bool interlaced = false;  // Adam7
+};
+
+namespace detail {
+
+inline int pngChannels(PngColour colour) {
+  return colour == kRgbColour ? 3 : colour == kGreyAlpha ? 2 : colour == kRgbaColour ? 4 : 1;
+}
+
+// The bits of pixels [first, first + count) of a packed row, repacked from bit 0 of a new row.
+inline Bytes pixelBits(const Bytes& row, int bitsPerPixel, const std::vector<int>& pixels) {
+  Bytes out((pixels.size() * bitsPerPixel + 7) / 8);
+  std::size_t to = 0;
+  for (int pixel : pixels) {
+    for (int b = 0; b < bitsPerPixel; ++b, ++to) {
+      const std::size_t from = static_cast<std::size_t>(pixel) * bitsPerPixel + b;
+      if (row[from / 8] >> (7 - from % 8) & 1) out[to / 8] |= std::uint8_t(0x80 >> (to % 8));
+    }
+  }
+  return out;
+}
+
+// What an encoder writes for one row under `filter` (PNG specification, 9.2), filter byte first.
+inline Bytes filteredRow(const Bytes& row, const Bytes& prior, int bytesPerPixel, int filter) {
+  Bytes out{std::uint8_t(filter)};
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const int left = i >= std::size_t(bytesPerPixel) ? row[i - bytesPerPixel] : 0;
+    const int up = prior.empty() ? 0 : prior[i];
+    const int upperLeft = prior.empty() || i < std::size_t(bytesPerPixel) ? 0 : prior[i - bytesPerPixel];
+    const int p = left + up - upperLeft, pa = std::abs(p - left), pb = std::abs(p - up), pc = std::abs(p - upperLeft);
+    const int paeth = pa <= pb && pa <= pc ? left : pb <= pc ? up : upperLeft;
+    const int predicted = filter == 1 ? left : filter == 2 ? up : filter == 3 ? (left + up) / 2 : filter == 4 ? paeth : 0;
+    out.push_back(std::uint8_t(row[i] - predicted));
+  }
+  return out;
+}
+
+}  // namespace detail
+
 // rows: one entry per scanline, samples already packed at bitDepth (big-endian for 16-bit).
 // palette: RGB triples for kPalette; transparency: a tRNS chunk's payload, if any.
 inline Bytes pngOf(int width, int height, PngColour colour, int bitDepth, const std::vector<Bytes>& rows,
-                   const Bytes& palette = {}, const Bytes& transparency = {}) {
+                   const Bytes& palette = {}, const Bytes& transparency = {}, PngLayout layout = {}) {
   Bytes out{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   Bytes header;
   detail::putBe32(header, width);
   detail::putBe32(header, height);
-  header.insert(header.end(), {std::uint8_t(bitDepth), colour, 0, 0, 0});
+  header.insert(header.end(), {std::uint8_t(bitDepth), colour, 0, 0, std::uint8_t(layout.interlaced)});
   detail::pngChunk(out, "IHDR", header);
   if (!palette.empty()) detail::pngChunk(out, "PLTE", palette);
   if (!transparency.empty()) detail::pngChunk(out, "tRNS", transparency);
+  const int bitsPerPixel = detail::pngChannels(colour) * bitDepth, bytesPerPixel = std::max(1, bitsPerPixel / 8);
+  // Adam7's passes: first column and row, then steps; a plain image is one pass of everything.
+  const std::vector<std::array<int, 4>> passes =
+      layout.interlaced ? std::vector<std::array<int, 4>>{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
+                                                          {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+                        : std::vector<std::array<int, 4>>{{0, 0, 1, 1}};
   Bytes raw;
-  for (const Bytes& row : rows) {
-    raw.push_back(0);  // filter: none
-    raw.insert(raw.end(), row.begin(), row.end());
+  for (const auto& [x0, y0, dx, dy] : passes) {
+    std::vector<int> columns;
+    for (int x = x0; x < width; x += dx) columns.push_back(x);
+    if (columns.empty()) continue;
+    Bytes prior;
+    for (int y = y0; y < height; y += dy) {
+      const Bytes row = detail::pixelBits(rows[y], bitsPerPixel, columns);
+      const Bytes filtered = detail::filteredRow(row, prior, bytesPerPixel, layout.filter);
+      raw.insert(raw.end(), filtered.begin(), filtered.end());
+      prior = row;
+    }
   }
   detail::pngChunk(out, "IDAT", detail::zlibStored(raw));
   detail::pngChunk(out, "IEND", {});

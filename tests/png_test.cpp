@@ -1,12 +1,18 @@
-// The fast decoder for RGB and RGBA PNGs (core/png.hpp) against the pictures written and against
-// stb_image, which decodes every other PNG: the two must never disagree on a pixel.
+// The core's PNG decoder (core/png.hpp) against the pixels written and against stb_image's PNG
+// decoder, compiled into this file alone as the reference: every colour type and bit depth, every
+// filter, Adam7 interlacing, transparency, and damaged files.
+#define STB_IMAGE_STATIC
+#define STBI_ONLY_PNG
+#define STBI_NO_STDIO
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb/stb_image.h>
+
 #include <catch2/catch.hpp>
 
-#include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
 
-#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "core/codec.hpp"
 #include "core/png.hpp"
@@ -19,18 +25,18 @@ namespace {
 
 // A gradient, noise, and faint noise (whose neighbours are often equally close, the Paeth
 // predictor's ties), so every filter has something to predict and to get wrong.
-Bytes noisyPixels(int width, int height, int channels) {
-  Bytes pixels(static_cast<std::size_t>(width) * height * channels);
+Bytes noisyBytes(std::size_t count, int width, int bytesPerPixel) {
+  Bytes bytes(count);
   std::uint32_t state = 12345;
-  for (std::size_t i = 0; i < pixels.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     state = state * 1103515245u + 12345u;
-    const int x = static_cast<int>(i / channels % width), random = (state >> 16) & 0xFF;
-    pixels[i] = static_cast<std::uint8_t>(x < width / 3 ? x * 7 : x < width * 2 / 3 ? random : random % 4);
+    const int x = static_cast<int>(i / bytesPerPixel % width), random = (state >> 16) & 0xFF;
+    bytes[i] = static_cast<std::uint8_t>(x < width / 3 ? x * 7 : x < width * 2 / 3 ? random : random % 4);
   }
-  return pixels;
+  return bytes;
 }
 
-Bytes pngWithFilter(const Bytes& pixels, int width, int height, int channels, int filter) {
+Bytes pngByStbWriter(const Bytes& pixels, int width, int height, int channels, int filter) {
   stbi_write_force_png_filter = filter;  // -1: stb picks per row, as encoders do
   Bytes png;
   const auto append = [](void* context, void* data, int size) {
@@ -43,9 +49,17 @@ Bytes pngWithFilter(const Bytes& pixels, int width, int height, int channels, in
   return png;
 }
 
+Image decoded(const Bytes& png) {
+  auto result = decodePng(png.data(), png.size());
+  INFO(result.error().message);
+  REQUIRE(result.ok());
+  return std::move(result).value();
+}
+
 Image byStb(const Bytes& png) {
   int width = 0, height = 0, channels = 0;
   stbi_uc* pixels = stbi_load_from_memory(png.data(), static_cast<int>(png.size()), &width, &height, &channels, 4);
+  INFO(stbi_failure_reason());
   REQUIRE(pixels);
   Image image(width, height);
   std::memcpy(image.rgba.data(), pixels, image.rgba.size());
@@ -73,69 +87,133 @@ std::string firstDifference(const Image& a, const Image& b) {
   return "";
 }
 
+std::string damageOf(const Bytes& png) {
+  const auto result = decodePng(png.data(), png.size());
+  return result.ok() ? "" : result.error().message;
+}
+
 }  // namespace
 
-TEST_CASE("RGB and RGBA PNGs decode to the pixels written, as stb_image decodes them, under every filter") {
+TEST_CASE("8-bit RGB and RGBA PNGs decode to the pixels written, as stb_image decodes them, under every filter") {
   for (int channels : {3, 4}) {
     for (int width : {1, 2, 7, 33}) {
       for (int filter : {-1, 0, 1, 2, 3, 4}) {
         INFO("channels " << channels << ", width " << width << ", filter " << filter);
         const int height = 5;
-        const Bytes pixels = noisyPixels(width, height, channels);
-        const Bytes png = pngWithFilter(pixels, width, height, channels, filter);
-        const auto fast = decodeCommonPng(png.data(), png.size());
-        REQUIRE(fast);
-        CHECK(firstDifference(*fast, expectedRgba(pixels, width, height, channels)) == "");
-        CHECK(firstDifference(*fast, byStb(png)) == "");
+        const Bytes pixels = noisyBytes(static_cast<std::size_t>(width) * height * channels, width, channels);
+        const Bytes png = pngByStbWriter(pixels, width, height, channels, filter);
+        const Image image = decoded(png);
+        CHECK(firstDifference(image, expectedRgba(pixels, width, height, channels)) == "");
+        CHECK(firstDifference(image, byStb(png)) == "");
       }
     }
   }
 }
 
-TEST_CASE("PNGs outside the common family are left to stb_image, which decodes or refuses them") {
-  const Bytes rgb = noisyPixels(6, 4, 3);
-  std::vector<Bytes> rows;
-  for (int y = 0; y < 4; ++y) rows.emplace_back(rgb.begin() + y * 18, rgb.begin() + (y + 1) * 18);
-  const Bytes plain = pngOf(6, 4, kRgbColour, 8, rows);
-  REQUIRE(decodeCommonPng(plain.data(), plain.size()));
-
-  auto leftToStb = [](const Bytes& png) {
-    CHECK_FALSE(decodeCommonPng(png.data(), png.size()));
-    return decodeImage(png.data(), png.size());
+TEST_CASE("every colour type and bit depth decodes as stb_image decodes it, filtered and interlaced") {
+  struct Kind {
+    PngColour colour;
+    int depth;
+    Bytes transparency;  // a tRNS payload
   };
-  SECTION("a transparent colour (tRNS)") {
-    const auto decoded = leftToStb(pngOf(6, 4, kRgbColour, 8, rows, {}, {0, rgb[0], 0, rgb[1], 0, rgb[2]}));
-    REQUIRE(decoded.ok());
-    CHECK(decoded.value().pixel(0, 0)[3] == 0);
+  const Kind kinds[] = {
+      {kGrey, 1, {}},           {kGrey, 2, {0, 2}},      {kGrey, 4, {}},         {kGrey, 8, {0, 3}},
+      {kGrey, 16, {0x01, 0x02}}, {kGreyAlpha, 8, {}},    {kGreyAlpha, 16, {}},   {kRgbColour, 8, {0, 3, 0, 3, 0, 3}},
+      {kRgbColour, 16, {}},     {kRgbaColour, 16, {}},   {kPalette, 1, {0}},     {kPalette, 2, {}},
+      {kPalette, 4, {10, 200}}, {kPalette, 8, {0, 128, 255, 7}},
+  };
+  for (const Kind& kind : kinds) {
+    const int channels = kind.colour == kRgbColour ? 3 : kind.colour == kGreyAlpha ? 2 : kind.colour == kRgbaColour ? 4 : 1;
+    const int bitsPerPixel = channels * kind.depth;
+    // Every palette entry the indices can name, so stb never reads past its palette.
+    Bytes palette;
+    if (kind.colour == kPalette) palette = noisyBytes(3u << kind.depth, 1 << kind.depth, 3);
+    for (int width : {1, 3, 9, 17}) {
+      const int height = 11;
+      std::vector<Bytes> rows;
+      for (int y = 0; y < height; ++y) {
+        Bytes row = noisyBytes((static_cast<std::size_t>(width) * bitsPerPixel + 7) / 8, width, std::max(1, bitsPerPixel / 8));
+        // Faint noise makes small samples: keep the values a transparent colour names common.
+        for (std::uint8_t& byte : row) byte = static_cast<std::uint8_t>(byte ^ (y * 29));
+        rows.push_back(row);
+      }
+      const Image plain = decoded(pngOf(width, height, kind.colour, kind.depth, rows, palette, kind.transparency));
+      for (int filter = 0; filter <= 4; ++filter) {
+        for (bool interlaced : {false, true}) {
+          INFO("colour type " << int(kind.colour) << ", depth " << kind.depth << ", width " << width << ", filter "
+                              << filter << (interlaced ? ", interlaced" : ""));
+          const Bytes png = pngOf(width, height, kind.colour, kind.depth, rows, palette, kind.transparency,
+                                  PngLayout{filter, interlaced});
+          const Image image = decoded(png);
+          CHECK(firstDifference(image, byStb(png)) == "");
+          CHECK(firstDifference(image, plain) == "");  // the same picture however it is stored
+        }
+      }
+    }
   }
-  SECTION("grey, 16 bits per sample and palettes") {
-    CHECK(leftToStb(pngOf(2, 1, kGrey, 8, {Bytes{0x80, 0x40}})).ok());
-    CHECK(leftToStb(pngOf(2, 1, kGreyAlpha, 8, {Bytes{0x80, 1, 0x40, 2}})).ok());
-    CHECK(leftToStb(pngOf(2, 1, kRgbColour, 16, {Bytes{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}})).ok());
-    CHECK(leftToStb(pngOf(2, 1, kPalette, 8, {Bytes{0, 1}}, {1, 2, 3, 4, 5, 6})).ok());
-  }
-  SECTION("more image data than the rows need, which stb accepts") {
-    std::vector<Bytes> longer = rows;
-    longer.push_back(Bytes(18, 0));  // a fifth row the header does not declare
-    Bytes png = pngOf(6, 5, kRgbColour, 8, longer);
-    png[8 + 8 + 7] = 4;  // IHDR height: 4
-    const auto decoded = leftToStb(png);
-    REQUIRE(decoded.ok());
-    CHECK(firstDifference(decoded.value(), expectedRgba(rgb, 6, 4, 3)) == "");
-  }
-  SECTION("an unknown filter, an unknown critical chunk (refused by stb), an interlaced file") {
-    Bytes badFilter = plain;
-    const std::size_t idat = 8 + 25 + 8;  // signature, IHDR chunk, IDAT length and type
-    badFilter[idat + 2 + 5] = 5;          // zlib header, stored-block header: the first row's filter byte
-    const auto filterRefused = leftToStb(badFilter);
-    CHECK(filterRefused.error().message.find("invalid filter") != std::string::npos);
+}
 
-    Bytes interlaced = plain;
-    interlaced[8 + 8 + 12] = 1;
-    CHECK_FALSE(decodeCommonPng(interlaced.data(), interlaced.size()));
+TEST_CASE("transparency: a palette's alpha entries and a grey or RGB colour key") {
+  const Image palette = decoded(pngOf(3, 1, kPalette, 8, {Bytes{0, 1, 2}}, {9, 8, 7, 6, 5, 4, 3, 2, 1}, {0, 128}));
+  CHECK(palette.pixel(0, 0)[3] == 0);
+  CHECK(palette.pixel(1, 0)[3] == 128);
+  CHECK(palette.pixel(2, 0)[3] == 255);  // entries past the tRNS payload stay opaque
+  CHECK(palette.pixel(2, 0)[0] == 3);
 
-    Bytes unknown = plain;
-    std::memcpy(&unknown[idat - 4], "IDAX", 4);
-    CHECK_FALSE(leftToStb(unknown).ok());
-  }
+  const Image grey = decoded(pngOf(2, 1, kGrey, 16, {Bytes{0x12, 0x34, 0x12, 0x35}}, {}, {0x12, 0x34}));
+  CHECK(grey.pixel(0, 0)[3] == 0);  // all 16 bits are compared
+  CHECK(grey.pixel(1, 0)[3] == 255);
+  CHECK(grey.pixel(1, 0)[0] == 0x12);
+
+  const Image lowByte = decoded(pngOf(2, 1, kGrey, 8, {Bytes{5, 6}}, {}, {0x01, 0x05}));
+  CHECK(lowByte.pixel(0, 0)[3] == 0);  // an 8-bit image's key is its low byte
+  CHECK(lowByte.pixel(1, 0)[3] == 255);
+
+  const Image rgb = decoded(pngOf(2, 1, kRgbColour, 8, {Bytes{1, 2, 3, 1, 2, 4}}, {}, {0, 1, 0, 2, 0, 3}));
+  CHECK(rgb.pixel(0, 0)[3] == 0);
+  CHECK(rgb.pixel(1, 0)[3] == 255);
+
+  // Transparency where the format has no place for it is ignored, as libpng ignores it.
+  const Image rgba = decoded(pngOf(1, 1, kRgbaColour, 8, {Bytes{1, 2, 3, 200}}, {}, {0, 1}));
+  CHECK(rgba.pixel(0, 0)[3] == 200);
+}
+
+TEST_CASE("a damaged PNG is refused with what is wrong with it") {
+  const std::vector<Bytes> rows{Bytes{10, 20, 30, 40, 50, 60}, Bytes{70, 80, 90, 100, 110, 120}};
+  const Bytes good = pngOf(2, 2, kRgbColour, 8, rows);
+  REQUIRE(damageOf(good).empty());
+  constexpr std::size_t kIhdr = 8, kIdat = 8 + 25;  // where the chunks start
+
+  Bytes noHeader = good;
+  std::memcpy(&noHeader[kIhdr + 4], "IHDX", 4);
+  CHECK_THAT(damageOf(noHeader), Catch::Contains("does not start with an image header"));
+
+  Bytes badDepth = good;
+  badDepth[kIhdr + 8 + 8] = 4;  // RGB at 4 bits per sample does not exist
+  CHECK_THAT(damageOf(badDepth), Catch::Contains("image header is invalid"));
+
+  CHECK_THAT(damageOf(pngOf(2, 1, kPalette, 8, {Bytes{0, 1}})), Catch::Contains("palette is missing"));
+
+  Bytes unknownCritical = good;
+  std::memcpy(&unknownCritical[kIdat + 4], "IDAX", 4);
+  CHECK_THAT(damageOf(unknownCritical), Catch::Contains("critical chunk no PNG decoder knows"));
+
+  Bytes badFilter = good;
+  badFilter[kIdat + 8 + 2 + 5] = 5;  // zlib and stored-block headers, then the first row's filter byte
+  CHECK_THAT(damageOf(badFilter), Catch::Contains("unknown filter"));
+
+  Bytes corrupt = good;
+  corrupt[kIdat + 8 + 2] = 0x07;  // a block type that does not exist
+  CHECK_THAT(damageOf(corrupt), Catch::Contains("image data is corrupt"));
+
+  // One row where the header declares two; and a file whose image data stops mid-stream.
+  Bytes shortData = pngOf(2, 1, kRgbColour, 8, {rows[0]});
+  shortData[kIhdr + 8 + 7] = 2;
+  CHECK_THAT(damageOf(shortData), Catch::Contains("image data ends early"));
+  CHECK_THAT(damageOf(Bytes(good.begin(), good.begin() + kIdat + 12)), Catch::Contains("chunk runs past the end"));
+
+  // More image data than the rows need is ignored, as stb_image and libpng ignore it.
+  Bytes longData = pngOf(2, 3, kRgbColour, 8, {rows[0], rows[1], rows[1]});
+  longData[kIhdr + 8 + 7] = 2;
+  CHECK(firstDifference(decoded(longData), decoded(good)) == "");
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Decoding and encoding entirely in memory: stb_image / stb_image_write, and libjpeg-turbo and
-// libwebp where the build has them.
+// Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp), stb_image for GIF and
+// BMP, stb_image_write, and libjpeg-turbo and libwebp where the build has them.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #include "core/inflate.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace dg {
@@ -191,6 +192,7 @@ class Inflater {
                       : type == 2 ? readDynamicTables() && codedBlock(dynamic_)
                                   : false;
       if (!ok || bits_.runaway()) return std::nullopt;
+      if (full_) break;  // the rest is not wanted
     }
     if (bits_.overran()) return std::nullopt;
     return static_cast<std::size_t>(out_ - start_);
@@ -235,9 +237,11 @@ class Inflater {
     const std::uint8_t* header = bits_.position();
     const std::size_t length = header[0] | header[1] << 8, check = header[2] | header[3] << 8;
     bits_.skip(4);
-    if ((length ^ 0xFFFF) != check || length > bits_.available() || length > std::size_t(end_ - out_)) return false;
-    std::memcpy(out_, bits_.position(), length);
-    out_ += length;
+    if ((length ^ 0xFFFF) != check || length > bits_.available()) return false;
+    const std::size_t room = std::size_t(end_ - out_), taken = std::min(length, room);
+    full_ = taken < length;
+    std::memcpy(out_, bits_.position(), taken);
+    out_ += taken;
     bits_.skip(length);
     return true;
   }
@@ -287,7 +291,7 @@ class Inflater {
       std::uint32_t e = decode(tables.literalLength);
       const Kind kind = kindOf(e);
       if (kind == kLiteral) {
-        if (out_ == end_) return false;
+        if (out_ == end_) return full_ = true;
         *out_++ = static_cast<std::uint8_t>(valueOf(e));
         continue;
       }
@@ -297,8 +301,10 @@ class Inflater {
       e = decode(tables.distance);
       if (kindOf(e) != kDistance) return false;
       const std::size_t distance = valueOf(e) + bits_.take(extraOf(e));
-      if (distance > std::size_t(out_ - start_) || length > std::size_t(end_ - out_)) return false;
-      copyMatch(distance, length);
+      if (distance > std::size_t(out_ - start_)) return false;
+      const std::size_t room = std::size_t(end_ - out_);
+      copyMatch(distance, std::min(length, room));
+      if (length > room) return full_ = true;
     }
   }
 
@@ -321,6 +327,7 @@ class Inflater {
   std::uint8_t* const start_;
   std::uint8_t* out_;
   std::uint8_t* const end_;
+  bool full_ = false;  // the output has all the room allowed and the stream holds more
   Tables dynamic_;
 };
 
@@ -332,9 +339,9 @@ std::optional<std::size_t> inflateZlib(const std::uint8_t* in, std::size_t size,
 }
 
 std::vector<std::uint8_t> inflateZlib(const std::uint8_t* in, std::size_t size, std::size_t maxSize) {
-  std::vector<std::uint8_t> out(maxSize);
+  std::vector<std::uint8_t> out(maxSize + 1);  // one more, to tell "larger" from "exactly maxSize"
   const auto length = inflateZlib(in, size, out.data(), out.size());
-  out.resize(length ? *length : 0);
+  out.resize(length && *length <= maxSize ? *length : 0);
   return out;
 }
 

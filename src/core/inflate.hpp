@@ -11,8 +11,9 @@
 namespace dg {
 
 // Decompresses the zlib stream in[0..size) into out[0..capacity): the number of bytes written, or
-// nullopt when the stream is damaged, ends early, or holds more than capacity bytes. The Adler-32
-// checksum is not verified (neither stb_image nor the browsers' PNG decoders insist on it).
+// nullopt when the stream is damaged or ends early. A stream holding more than capacity bytes is
+// decoded only that far (PNG encoders sometimes leave trailing data; decoders ignore it). The
+// Adler-32 checksum is not verified (neither stb_image nor the browsers' PNG decoders insist on it).
 std::optional<std::size_t> inflateZlib(const std::uint8_t* in, std::size_t size, std::uint8_t* out,
                                        std::size_t capacity);
 

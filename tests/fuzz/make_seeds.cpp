@@ -43,8 +43,7 @@ int main(int argc, char** argv) {
   write(dir / "image/grid.heic", heifDeclaring("heic", {{512, 512}, {4032, 3024}}));
   write(dir / "image/rgba.png", dg::encodePng(picture).value());
   write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
-  // Grey, grey+alpha, RGB and RGBA PNGs under each of the four predicting filters: RGB and RGBA
-  // reach the core's own PNG decoder, the rest stb_image's.
+  // Grey, grey+alpha, RGB and RGBA PNGs under each of the four predicting filters.
   for (int channels = 1; channels <= 4; ++channels) {
     for (int filter = 1; filter <= 4; ++filter) {
       std::vector<std::uint8_t> samples(9 * 7 * channels), png;
@@ -60,6 +59,7 @@ int main(int argc, char** argv) {
       write(dir / ("image/filter" + std::to_string(filter) + "-" + std::to_string(channels) + "ch.png"), png);
     }
   }
+  write(dir / "image/interlaced.png", pngOf(3, 3, kGrey, 2, {Bytes{0x1B}, Bytes{0xE4}, Bytes{0x66}}, {}, {0, 1}, {4, true}));
   write(dir / "image/grey16.png", pngOf(2, 2, kGrey, 16, {Bytes{1, 2, 3, 4}, Bytes{5, 6, 7, 8}}));
   write(dir / "image/lossless.webp", bytesOf(kLosslessWebp));
   write(dir / "image/lossy.webp", bytesOf(kLossyWebp));
