@@ -217,3 +217,11 @@ TEST_CASE("a damaged PNG is refused with what is wrong with it") {
   longData[kIhdr + 8 + 7] = 2;
   CHECK(firstDifference(decoded(longData), decoded(good)) == "");
 }
+
+TEST_CASE("regression: a PNG that ends inside its image header's CRC is refused without reading past it") {
+  // fuzz_image: 31 bytes, the IHDR chunk's CRC cut to two. The chunk walk began after where that
+  // CRC would end, past the end of the file, and read on from there.
+  const Bytes file{0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+                   0x00, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0x97, 0x08, 0x06, 0x00, 0x00, 0x00, 0x00, 0x82};
+  CHECK_THAT(damageOf(file), Catch::Contains("no image data"));
+}

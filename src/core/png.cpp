@@ -264,7 +264,7 @@ Result<Image> decodePng(const std::uint8_t* data, std::size_t size) {
   const std::uint8_t *palette = nullptr, *transparency = nullptr;
   std::size_t paletteLength = 0, transparencyLength = 0, compressedSize = 0;
   std::vector<std::pair<const std::uint8_t*, std::size_t>> idat;
-  for (std::size_t at = kSignature + 12 + kHeaderLength; size - at >= 8;) {
+  for (std::size_t at = kSignature + 12 + kHeaderLength; at + 8 <= size;) {
     const std::uint8_t* chunk = data + at;
     const std::size_t length = readBe32(chunk);
     if (length > size - at - 8) return damaged("a chunk runs past the end of the file");
