@@ -116,13 +116,14 @@ int generate(const std::string& dir, bool large) {
     const char* name;
     int width, height;
     bool png;
+    bool desktop = false;  // a screenshot() rather than a photo()
   };
   std::vector<Input> inputs{{"photo-12mp.jpg", 4032, 3024, false}, {"photo-2mp.jpg", 1632, 1224, false},
-                            {"screenshot-512.png", 512, 512, true}, {"screenshot-2880.png", 2880, 1800, true}};
+                            {"screenshot-512.png", 512, 512, true}, {"screenshot-2880.png", 2880, 1800, true, true}};
   if (large) inputs.push_back({"photo-200mp.jpg", 16320, 12240, false});  // a phone's 200 MP mode
   for (const Input& input : inputs) {
-    const bool desktop = std::string(input.name) == "screenshot-2880.png";
-    const dg::Image image = desktop ? screenshot(input.width, input.height) : photo(input.width, input.height, input.png);
+    const dg::Image image =
+        input.desktop ? screenshot(input.width, input.height) : photo(input.width, input.height, input.png);
     const auto bytes = input.png ? dg::encodePng(image) : dg::encodeJpeg(image, 90);
     if (!bytes.ok() || !write(dir + "/" + input.name, bytes.value())) {
       std::fprintf(stderr, "could not write %s/%s\n", dir.c_str(), input.name);

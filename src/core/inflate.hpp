@@ -1,7 +1,7 @@
 #pragma once
 // zlib streams (RFC 1950/1951): a PNG's image data and its embedded colour profile. Table-driven,
-// reading 64 bits at a time: a 1.2 MB screenshot's image data took stb_image's inflater (one bit
-// refill at a time, one byte per copied match byte) over half of that PNG's decoding time.
+// reading 64 bits at a time: stb_image's inflater, refilled a byte at a time and copying matches
+// byte by byte, took over half of the decoding time of the bench's 1.2 MB screenshot.
 
 #include <cstddef>
 #include <cstdint>

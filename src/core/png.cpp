@@ -278,7 +278,7 @@ Result<Image> decodePng(const std::uint8_t* data, std::size_t size) {
     } else if (chunkIs(chunk, "tRNS")) {
       transparency = payload, transparencyLength = length;
     } else if (!(chunk[4] & 0x20)) {  // a capital first letter: critical, and not one we know
-      return damaged(chunkIs(chunk, "IHDR") ? "it has two image headers" : "it has a critical chunk no PNG decoder knows");
+      return damaged(chunkIs(chunk, "IHDR") ? "it has two image headers" : "it has an unknown critical chunk");
     }
     if (length + 12 > size - at) break;  // the last chunk, without its CRC
     at += 12 + length;
