@@ -41,23 +41,43 @@ void addBytewise(std::uint8_t* row, const std::uint8_t* prior, std::size_t lengt
 }
 
 // Reverses one row's filter in place. prior is the row above, already reconstructed (zeros above
-// the first row). The predicting filters keep the pixel to the left (and above it) in registers,
-// one independent chain per byte of a pixel, rather than reading back bytes just written; kBytes,
-// the bytes per pixel, is a constant for the screenshot path and 0 (bytesPerPixel, 1 to 8) for
-// the rest.
-template <int kBytes>
-bool unfilterRow(int filter, std::uint8_t* row, const std::uint8_t* prior, std::size_t length,
-                 int bytesPerPixel = kBytes) {
-  const int bpp = kBytes > 0 ? kBytes : bytesPerPixel;
-  if (filter == 0) return true;  // None
-  if (filter == 2) {             // Up
-    addBytewise(row, prior, length);
-    return true;
+// the first row); bytesPerPixel is 1 to 8 (bytes, not bits: 1 for depths below 8).
+bool unfilterRow(int filter, std::uint8_t* row, const std::uint8_t* prior, std::size_t length, int bytesPerPixel) {
+  const std::size_t bpp = static_cast<std::size_t>(bytesPerPixel), first = std::min(bpp, length);
+  switch (filter) {
+    case 0:  // None
+      return true;
+    case 1:  // Sub
+      for (std::size_t i = bpp; i < length; ++i) row[i] = static_cast<std::uint8_t>(row[i] + row[i - bpp]);
+      return true;
+    case 2:  // Up
+      addBytewise(row, prior, length);
+      return true;
+    case 3:  // Average
+      for (std::size_t i = 0; i < first; ++i) row[i] = static_cast<std::uint8_t>(row[i] + (prior[i] >> 1));
+      for (std::size_t i = bpp; i < length; ++i) row[i] = static_cast<std::uint8_t>(row[i] + ((row[i - bpp] + prior[i]) >> 1));
+      return true;
+    case 4:  // Paeth: at the left edge only "up" exists, and it always wins.
+      for (std::size_t i = 0; i < first; ++i) row[i] = static_cast<std::uint8_t>(row[i] + prior[i]);
+      for (std::size_t i = bpp; i < length; ++i) {
+        row[i] = static_cast<std::uint8_t>(row[i] + paeth(row[i - bpp], prior[i], prior[i - bpp]));
+      }
+      return true;
+    default:
+      return false;
   }
+}
+
+// The same for 8-bit RGB or RGBA (kBytes 3 or 4), the screenshot path: the predicting filters
+// keep the pixel to the left (and above it) in registers, one independent chain per channel,
+// rather than reading back bytes just written.
+template <int kBytes>
+bool unfilterTrueColourRow(int filter, std::uint8_t* row, const std::uint8_t* prior, std::size_t length) {
+  if (filter == 0 || filter == 2) return unfilterRow(filter, row, prior, length, kBytes);
   if (filter != 1 && filter != 3 && filter != 4) return false;
-  int left[8] = {}, upperLeft[8] = {};  // zero left of the row's first pixel
-  for (std::size_t i = 0; i < length; i += bpp) {
-    for (int c = 0; c < bpp; ++c) {
+  int left[kBytes] = {}, upperLeft[kBytes] = {};  // zero left of the row's first pixel
+  for (std::size_t i = 0; i < length; i += kBytes) {
+    for (int c = 0; c < kBytes; ++c) {
       const int up = prior[i + c];
       const int predicted = filter == 1 ? left[c] : filter == 3 ? (left[c] + up) >> 1 : paeth(left[c], up, upperLeft[c]);
       left[c] = (row[i + c] + predicted) & 0xFF;
@@ -122,27 +142,35 @@ class PixelFormat {
   }
 
   void toRgba(const std::uint8_t* row, std::uint32_t count, std::uint8_t* out) const {
-    const int depth = header_.depth, channels = header_.channels;
+    if (header_.depth == 8) return convert<8>(row, count, out);
+    if (header_.depth == 16) return convert<16>(row, count, out);
+    convert<0>(row, count, out);  // 1, 2 or 4 bits
+  }
+
+ private:
+  template <int kDepth>
+  void convert(const std::uint8_t* row, std::uint32_t count, std::uint8_t* out) const {
+    const int depth = kDepth > 0 ? kDepth : header_.depth, channels = header_.channels;
+    const bool palette = header_.colourType == kPalette, grey = channels < 3;
     const unsigned scale = depth < 8 ? 255 / ((1u << depth) - 1) : 1;
+    auto to8 = [&](unsigned value) { return static_cast<std::uint8_t>(kDepth == 16 ? value >> 8 : value * scale); };
     unsigned sample[4] = {};
     for (std::uint32_t i = 0; i < count; ++i, out += 4) {
       for (int c = 0; c < channels; ++c) {
         const std::size_t at = static_cast<std::size_t>(i) * channels + c;
-        if (depth == 16) {
+        if constexpr (kDepth == 16) {
           sample[c] = row[at * 2] << 8 | row[at * 2 + 1];
-        } else if (depth == 8) {
+        } else if constexpr (kDepth == 8) {
           sample[c] = row[at];
         } else {  // packed from the high bits down
           const std::size_t bit = at * depth;
           sample[c] = row[bit / 8] >> (8 - depth - bit % 8) & ((1u << depth) - 1);
         }
       }
-      if (header_.colourType == kPalette) {
+      if (palette) {
         std::memcpy(out, &palette_[sample[0] * 4], 4);
         continue;
       }
-      auto to8 = [&](unsigned value) { return static_cast<std::uint8_t>(depth == 16 ? value >> 8 : value * scale); };
-      const bool grey = channels < 3;
       out[0] = to8(sample[0]);
       out[1] = to8(sample[grey ? 0 : 1]);
       out[2] = to8(sample[grey ? 0 : 2]);
@@ -151,7 +179,6 @@ class PixelFormat {
     }
   }
 
- private:
   Header header_;
   std::array<std::uint8_t, 256 * 4> palette_{};
   bool keyed_ = false;
@@ -210,9 +237,9 @@ bool reconstruct(std::uint8_t* filtered, const Header& header, const PixelFormat
     for (std::uint32_t y = 0; y < height; ++y, filtered += 1 + length) {
       std::uint8_t* row = filtered + 1;
       const int filter = filtered[0];
-      const bool ok = !fast                  ? unfilterRow<0>(filter, row, prior, length, bytesPerPixel)
-                      : header.channels == 3 ? unfilterRow<3>(filter, row, prior, length)
-                                             : unfilterRow<4>(filter, row, prior, length);
+      const bool ok = !fast                  ? unfilterRow(filter, row, prior, length, bytesPerPixel)
+                      : header.channels == 3 ? unfilterTrueColourRow<3>(filter, row, prior, length)
+                                             : unfilterTrueColourRow<4>(filter, row, prior, length);
       if (!ok) return false;
       prior = row;
       const std::uint32_t imageY = pass.y0 + y * pass.dy;
