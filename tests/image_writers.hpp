@@ -1,9 +1,9 @@
 #pragma once
 // Writers for the encodings stb_image_write does not produce, so each input format the core must
-// read is generated inside its test: PNG at any bit depth and colour type (16-bit, palette,
-// grey, grey+alpha), multi-frame GIF, JPEGs of phone-camera sizes, and HEIF headers. Uncompressed
-// on purpose (stored deflate blocks, fixed-width LZW): the decoders under test do the interesting
-// work, not these writers.
+// read is generated inside its test: PNG at any bit depth, colour type, filter and interlacing,
+// multi-frame GIF, JPEGs of phone-camera sizes, and HEIF headers. Uncompressed on purpose (stored
+// deflate blocks, fixed-width LZW): the decoders under test do the interesting work, not these
+// writers.
 
 #include <algorithm>
 #include <array>

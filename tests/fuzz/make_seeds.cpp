@@ -1,8 +1,6 @@
 // Writes a starting corpus for each fuzz target, so the fuzzers begin from valid files of every
 // kind the core reads rather than having to discover the formats' magic bytes first.
 //   fuzz_seeds DIR   ->  DIR/image/*, DIR/base64/*, DIR/response/*
-#include <stb/stb_image_write.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -44,19 +42,14 @@ int main(int argc, char** argv) {
   write(dir / "image/rgba.png", dg::encodePng(picture).value());
   write(dir / "image/palette.png", pngOf(4, 1, kPalette, 2, {Bytes{0x1B}}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {0}));
   // Grey, grey+alpha, RGB and RGBA PNGs under each of the four predicting filters.
-  for (int channels = 1; channels <= 4; ++channels) {
+  for (PngColour colour : {kGrey, kGreyAlpha, kRgbColour, kRgbaColour}) {
     for (int filter = 1; filter <= 4; ++filter) {
-      std::vector<std::uint8_t> samples(9 * 7 * channels), png;
-      for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<std::uint8_t>(i * i * 37 >> 3);
-      stbi_write_force_png_filter = filter;
-      stbi_write_png_to_func(
-          [](void* out, void* data, int size) {
-            static_cast<std::vector<std::uint8_t>*>(out)->insert(static_cast<std::vector<std::uint8_t>*>(out)->end(),
-                                                                 static_cast<std::uint8_t*>(data),
-                                                                 static_cast<std::uint8_t*>(data) + size);
-          },
-          &png, 9, 7, channels, samples.data(), 0);
-      write(dir / ("image/filter" + std::to_string(filter) + "-" + std::to_string(channels) + "ch.png"), png);
+      std::vector<Bytes> rows(7, Bytes(9 * detail::pngChannels(colour)));
+      for (std::size_t y = 0; y < rows.size(); ++y) {
+        for (std::size_t i = 0; i < rows[y].size(); ++i) rows[y][i] = static_cast<std::uint8_t>((i * i + y) * 37 >> 3);
+      }
+      write(dir / ("image/filter" + std::to_string(filter) + "-type" + std::to_string(colour) + ".png"),
+            pngOf(9, 7, colour, 8, rows, {}, {}, {filter, false}));
     }
   }
   write(dir / "image/interlaced.png", pngOf(3, 3, kGrey, 2, {Bytes{0x1B}, Bytes{0xE4}, Bytes{0x66}}, {}, {0, 1}, {4, true}));
