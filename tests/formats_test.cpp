@@ -40,11 +40,6 @@ std::vector<Bytes> halves(int width, int height, Sample sample) {
   return rows;
 }
 
-void appendBmp(void* context, void* data, int size) {
-  auto* out = static_cast<Bytes*>(context);
-  out->insert(out->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-}
-
 }  // namespace
 
 TEST_CASE("a progressive JPEG decodes like a baseline one") {
@@ -152,7 +147,7 @@ TEST_CASE("an animated GIF contributes its first frame") {
 TEST_CASE("BMP decodes, bottom-up rows and all") {
   const Image source = quadrants(20, 10);
   Bytes bmp;
-  REQUIRE(stbi_write_bmp_to_func(appendBmp, &bmp, source.width, source.height, 4, source.rgba.data()));
+  REQUIRE(stbi_write_bmp_to_func(appendToBytes, &bmp, source.width, source.height, 4, source.rgba.data()));
   CHECK(sniffImageFormat(bmp) == ImageFormat::Bmp);
   CHECK(peekDimensions(bmp.data(), bmp.size()) == std::make_pair(20, 10));
   const Image image = decoded(bmp);

@@ -72,6 +72,12 @@ inline Bytes zlibStored(const Bytes& raw) {
 
 enum PngColour : std::uint8_t { kGrey = 0, kRgbColour = 2, kPalette = 3, kGreyAlpha = 4, kRgbaColour = 6 };
 
+// For stb_image_write's *_to_func writers: appends what they write to the Bytes at context.
+inline void appendToBytes(void* context, void* data, int size) {
+  auto* out = static_cast<Bytes*>(context);
+  out->insert(out->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
+}
+
 struct PngLayout {
   int filter = 0;           // 0-4: None, Sub, Up, Average, Paeth, on every row
   bool interlaced = false;  // Adam7

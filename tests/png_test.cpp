@@ -39,11 +39,7 @@ Bytes noisyBytes(std::size_t count, int width, int bytesPerPixel) {
 Bytes pngByStbWriter(const Bytes& pixels, int width, int height, int channels, int filter) {
   stbi_write_force_png_filter = filter;  // -1: stb picks per row, as encoders do
   Bytes png;
-  const auto append = [](void* context, void* data, int size) {
-    static_cast<Bytes*>(context)->insert(static_cast<Bytes*>(context)->end(), static_cast<std::uint8_t*>(data),
-                                         static_cast<std::uint8_t*>(data) + size);
-  };
-  const int written = stbi_write_png_to_func(append, &png, width, height, channels, pixels.data(), 0);
+  const int written = stbi_write_png_to_func(appendToBytes, &png, width, height, channels, pixels.data(), 0);
   stbi_write_force_png_filter = -1;
   REQUIRE(written);
   return png;
@@ -123,8 +119,7 @@ TEST_CASE("every colour type and bit depth decodes as stb_image decodes it, filt
       {kPalette, 4, {10, 200}}, {kPalette, 8, {0, 128, 255, 7}},
   };
   for (const Kind& kind : kinds) {
-    const int channels = kind.colour == kRgbColour ? 3 : kind.colour == kGreyAlpha ? 2 : kind.colour == kRgbaColour ? 4 : 1;
-    const int bitsPerPixel = channels * kind.depth;
+    const int bitsPerPixel = detail::pngChannels(kind.colour) * kind.depth;
     // Every palette entry the indices can name, so stb never reads past its palette.
     Bytes palette;
     if (kind.colour == kPalette) palette = noisyBytes(3u << kind.depth, 1 << kind.depth, 3);

@@ -7,7 +7,7 @@ namespace dg {
 namespace {
 
 // A decoding table entry: what a code means, and how many bits it takes.
-//   bits 0-7   bits to drop (the code's length; for a subtable link, the primary table's bits)
+//   bits 0-7   bits to drop: the code's whole length (a subtable link's are never dropped)
 //   bits 8-11  extra bits that follow the code (lengths and distances)
 //   bits 12-14 kind
 //   bits 16-31 value: the literal byte, the length or distance before its extra bits, the
@@ -58,28 +58,22 @@ class HuffmanTable {
       }
       const int prefix = reversed & (primarySize - 1);
       if (kindOf(entries_[prefix]) != kSubtable) {
-        entries_[prefix] = entry(kSubtable, static_cast<std::uint32_t>(entries_.size())) | primaryBits;
+        entries_[prefix] = entry(kSubtable, static_cast<std::uint32_t>(entries_.size()));
         entries_.resize(entries_.size() + (std::size_t(1) << subtableBits), entry(kInvalid));
       }
       const std::size_t first = valueOf(entries_[prefix]);
-      const int rest = length - primaryBits;
-      for (int i = reversed >> primaryBits; i < 1 << subtableBits; i += 1 << rest) {
-        entries_[first + i] = meanings[s] | rest;
+      for (int i = reversed >> primaryBits; i < 1 << subtableBits; i += 1 << (length - primaryBits)) {
+        entries_[first + i] = meanings[s] | length;
       }
     }
     return true;
   }
 
-  // The entry for the code at the bottom of bits; a subtable entry's bits count only the part
-  // after the primary table's.
-  [[gnu::always_inline]] std::uint32_t lookup(std::uint64_t bits, int& primaryDropped) const {
-    std::uint32_t e = entries_[bits & ((1u << primaryBits_) - 1)];
-    primaryDropped = 0;
-    if (kindOf(e) == kSubtable) {
-      primaryDropped = primaryBits_;
-      e = entries_[valueOf(e) + ((bits >> primaryBits_) & ((1u << (kMaxCodeLength - primaryBits_)) - 1))];
-    }
-    return e;
+  // The entry for the code at the bottom of bits.
+  [[gnu::always_inline]] std::uint32_t lookup(std::uint64_t bits) const {
+    const std::uint32_t e = entries_[bits & ((1u << primaryBits_) - 1)];
+    if (kindOf(e) != kSubtable) return e;
+    return entries_[valueOf(e) + ((bits >> primaryBits_) & ((1u << (kMaxCodeLength - primaryBits_)) - 1))];
   }
 
  private:
@@ -226,9 +220,8 @@ class Inflater {
 
   // Decodes one symbol; the caller has refilled enough bits for it.
   [[gnu::always_inline]] std::uint32_t decode(const HuffmanTable& table) {
-    int primary = 0;
-    const std::uint32_t e = table.lookup(bits_.bits(), primary);
-    bits_.take(primary + bitsOf(e));
+    const std::uint32_t e = table.lookup(bits_.bits());
+    bits_.take(bitsOf(e));
     return e;
   }
 
