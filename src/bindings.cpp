@@ -17,6 +17,7 @@
 
 #include "core/endpoint.hpp"
 #include "core/inference_client.hpp"
+#include "core/json.hpp"
 #include "core/prepare.hpp"
 #include "net/fetch_transport.hpp"
 
@@ -44,59 +45,30 @@ dg::InferenceClient& client() {
   return instance;
 }
 
-// A JSON object written field by field: the replies are flat and few, and building them as
-// nlohmann::json values cost more wasm than all the rest of this file. Strings are escaped for
-// JSON; bytes that are not UTF-8 (a server's text can be anything) pass through, and JS's
-// decoder shows them as U+FFFD.
-class JsonObject {
- public:
-  JsonObject& field(const char* name, const std::string& value) { return key(name), quote(value), *this; }
-  JsonObject& field(const char* name, const char* value) { return field(name, std::string(value)); }
-  JsonObject& field(const char* name, bool value) { return key(name), text_ += value ? "true" : "false", *this; }
-  JsonObject& field(const char* name, int value) { return key(name), text_ += std::to_string(value), *this; }
-  JsonObject& field(const char* name, const JsonObject& value) { return key(name), text_ += value.text(), *this; }
-  std::string text() const { return text_ + "}"; }
+using dg::JsonWriter;
 
- private:
-  void key(const char* name) {
-    text_ += text_.size() > 1 ? "," : "";
-    quote(name);
-    text_ += ':';
-  }
-  void quote(const std::string& value) {
-    static const char hex[] = "0123456789abcdef";
-    text_ += '"';
-    for (const char c : value) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        text_ += '\\';
-        text_ += c;
-      } else if (byte < 0x20) {
-        text_ += "\\u00";
-        text_ += hex[byte >> 4];
-        text_ += hex[byte & 15];
-      } else {
-        text_ += c;
-      }
-    }
-    text_ += '"';
-  }
-  std::string text_ = "{";
-};
+// A flat reply object: object().field(...).field(...), closed by reply().
+JsonWriter object() {
+  JsonWriter writer;
+  writer.beginObject();
+  return writer;
+}
 
-void reply(double id, const JsonObject& value, const std::vector<std::uint8_t>& bytes = {}) {
-  const std::string body = JsonObject().field("ok", true).field("value", value).text();
+void reply(double id, JsonWriter& value, const std::vector<std::uint8_t>& bytes = {}) {
+  const std::string body = object().field("ok", true).field("value", value.endObject()).endObject().text();
   dg_reply(id, body.data(), body.size(), bytes.data(), bytes.size());
 }
 
 void replyError(double id, const dg::Error& error) {
-  const std::string body = JsonObject()
+  const std::string body = object()
                                .field("ok", false)
-                               .field("error", JsonObject()
+                               .field("error", object()
                                                    .field("code", dg::errorCodeName(error.code))
                                                    .field("message", error.message)
                                                    .field("status", error.status)
-                                                   .field("requestId", error.requestId))
+                                                   .field("requestId", error.requestId)
+                                                   .endObject())
+                               .endObject()
                                .text();
   dg_reply(id, body.data(), body.size(), nullptr, 0);
 }
@@ -106,7 +78,7 @@ void replyUpload(double id, const dg::Result<dg::PreparedUpload>& prepared) {
   if (!prepared.ok()) return replyError(id, prepared.error());
   const dg::PreparedUpload& upload = prepared.value();
   reply(id,
-        JsonObject()
+        object()
             .field("contentType", upload.contentType)
             .field("width", upload.width)
             .field("height", upload.height)
@@ -118,12 +90,13 @@ void replyUpload(double id, const dg::Result<dg::PreparedUpload>& prepared) {
 // Tells the page about each wait before a retry: {failedAttempt, maxAttempts, waitMs, modelLoading, reason}.
 dg::InferenceClient::Notify notifier(double id) {
   return [id](const dg::RetryNotice& notice) {
-    const std::string body = JsonObject()
+    const std::string body = object()
                                  .field("failedAttempt", notice.failedAttempt)
                                  .field("maxAttempts", notice.maxAttempts)
                                  .field("waitMs", static_cast<int>(std::lround(notice.waitMs)))  // at most maxDelayMs
                                  .field("modelLoading", notice.modelLoading)
                                  .field("reason", notice.reason)
+                                 .endObject()
                                  .text();
     dg_progress(id, body.data(), body.size());
   };
@@ -175,13 +148,13 @@ EMSCRIPTEN_KEEPALIVE void dg_prepare_pixels(double id) {
 EMSCRIPTEN_KEEPALIVE void dg_decode_image(double id) {
   const auto image = dg::decodeUpright(input.data(), input.size());
   if (!image.ok()) return replyError(id, image.error());
-  reply(id, JsonObject().field("width", image.value().width).field("height", image.value().height), image.value().rgba);
+  reply(id, object().field("width", image.value().width).field("height", image.value().height), image.value().rgba);
 }
 
 // What the input's leading bytes say it is, whatever its name or label claims: {name, mimeType, known}.
 EMSCRIPTEN_KEEPALIVE void dg_sniff_format(double id) {
   const dg::ImageFormat format = dg::sniffImageFormat(input);
-  reply(id, JsonObject()
+  reply(id, object()
                 .field("name", dg::formatName(format))
                 .field("mimeType", dg::mimeType(format))
                 .field("known", format != dg::ImageFormat::Unknown));
@@ -195,7 +168,7 @@ EMSCRIPTEN_KEEPALIVE void dg_start_caption(double id, const char* contentType, c
                    contentType,
                    [id](dg::Result<dg::Caption> result) {
                      if (!result.ok()) return replyError(id, result.error());
-                     reply(id, JsonObject().field("caption", result.value().text).field("requestId", result.value().requestId));
+                     reply(id, object().field("caption", result.value().text).field("requestId", result.value().requestId));
                    },
                    notifier(id));
 }
@@ -211,7 +184,7 @@ EMSCRIPTEN_KEEPALIVE void dg_start_generation(double id, const char* prompt, con
                     [id](dg::Result<dg::GeneratedImage> result) {
                       if (!result.ok()) return replyError(id, result.error());
                       reply(id,
-                            JsonObject()
+                            object()
                                 .field("mimeType", dg::mimeType(result.value().format))
                                 .field("requestId", result.value().requestId),
                             result.value().bytes);
@@ -222,7 +195,7 @@ EMSCRIPTEN_KEEPALIVE void dg_start_generation(double id, const char* prompt, con
 // Cancels a running caption or generation, which then replies a Cancelled error. Value: {cancelled}.
 EMSCRIPTEN_KEEPALIVE void dg_cancel_job(double id, double targetId) {
   const bool cancelled = client().cancel(static_cast<dg::InferenceClient::JobId>(targetId));
-  reply(id, JsonObject().field("cancelled", cancelled));
+  reply(id, object().field("cancelled", cancelled));
 }
 
 }  // extern "C"

@@ -3,13 +3,10 @@
 #include <algorithm>
 
 #include "core/json.hpp"
-
 #include "core/text.hpp"
 
 namespace dg {
 namespace {
-
-using nlohmann::json;
 
 bool isHttpUrl(const std::string& url) {
   const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
@@ -38,8 +35,8 @@ Result<T> invalid(const std::string& message) {
 }  // namespace
 
 Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultTimeoutMs) {
-  const auto settings = parseJson(text);
-  if (!settings.is_object()) return invalid<EndpointConfig>("Endpoint settings must be a JSON object.");
+  const Json settings = parseJson(text).value_or(Json());
+  if (!settings.isObject()) return invalid<EndpointConfig>("Endpoint settings must be a JSON object.");
   EndpointConfig config;
   config.timeoutMs = defaultTimeoutMs;
 
@@ -48,15 +45,14 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
       {"dedicated", EndpointStyle::Dedicated},      {"chat", EndpointStyle::Chat},
       {"openai-images", EndpointStyle::OpenAiImages},
   };
-  const auto styleField = settings.find("style");
-  const std::string style = styleField != settings.end() && styleField->is_string() ? styleField->get<std::string>()
-                                                                                      : "hf-inference";
+  const Json* styleField = settings.find("style");
+  const std::string style = styleField && styleField->isString() ? styleField->string() : "hf-inference";
   const auto known = std::find_if(std::begin(kStyles), std::end(kStyles), [&](auto& s) { return style == s.first; });
   if (known == std::end(kStyles)) return invalid<EndpointConfig>("Unknown endpoint style \"" + style + "\".");
   config.style = known->second;
 
   for (auto [key, target] : {std::pair{"model", &config.model}, std::pair{"prompt", &config.prompt}}) {
-    if (const auto it = settings.find(key); it != settings.end() && it->is_string()) *target = trim(it->get<std::string>());
+    if (const Json* field = settings.find(key); field && field->isString()) *target = trim(field->string());
   }
   const bool needsModel = config.style == EndpointStyle::Chat || config.style == EndpointStyle::OpenAiImages;
   if (needsModel && config.model.empty()) {
@@ -64,31 +60,31 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
   }
   if (config.style == EndpointStyle::Chat && config.prompt.empty()) config.prompt = "Describe this image in one sentence.";
 
-  if (const auto retry = settings.find("retry"); retry != settings.end()) {
-    auto policy = parseRetryPolicy(retry->dump());
+  if (const Json* retry = settings.find("retry")) {
+    auto policy = parseRetryPolicy(*retry);
     if (!policy.ok()) return Result<EndpointConfig>::failure(policy.error());
     config.retry = policy.value();
   }
 
-  const auto url = settings.find("url");
-  if (url == settings.end() || !url->is_string()) return invalid<EndpointConfig>("The endpoint URL is missing.");
-  config.url = trim(url->get<std::string>());
+  const Json* url = settings.find("url");
+  if (!url || !url->isString()) return invalid<EndpointConfig>("The endpoint URL is missing.");
+  config.url = trim(url->string());
   if (!isHttpUrl(config.url)) {
     return invalid<EndpointConfig>("The endpoint URL must start with https:// (or http://) and contain no spaces.");
   }
 
-  if (const auto token = settings.find("token"); token != settings.end() && token->is_string()) {
-    config.token = trim(token->get<std::string>());  // pasted tokens often carry a newline
+  if (const Json* token = settings.find("token"); token && token->isString()) {
+    config.token = trim(token->string());  // pasted tokens often carry a newline
     if (!isHeaderSafe(config.token)) {
       return invalid<EndpointConfig>("The Hugging Face token contains spaces or characters a token never has.");
     }
   }
 
-  if (const auto timeout = settings.find("timeoutMs"); timeout != settings.end()) {
+  if (const Json* timeout = settings.find("timeoutMs")) {
     if (!numberIn(*timeout, 1000, 3'600'000)) {
       return invalid<EndpointConfig>("The timeout must be between 1 second and 1 hour.");
     }
-    config.timeoutMs = timeout->get<int>();
+    config.timeoutMs = static_cast<int>(timeout->number());
   }
   return Result<EndpointConfig>::success(std::move(config));
 }
@@ -96,14 +92,14 @@ Result<EndpointConfig> parseEndpointConfig(const std::string& text, int defaultT
 Result<GenerationParameters> parseGenerationParameters(const std::string& text) {
   GenerationParameters parameters;
   if (text.empty()) return Result<GenerationParameters>::success(parameters);
-  const auto values = parseJson(text);
-  if (!values.is_object()) return invalid<GenerationParameters>("Generation parameters must be a JSON object.");
+  const Json values = parseJson(text).value_or(Json());
+  if (!values.isObject()) return invalid<GenerationParameters>("Generation parameters must be a JSON object.");
 
   auto integerIn = [&](const char* key, long long low, long long high, auto& target) -> bool {
-    const auto it = values.find(key);
-    if (it == values.end() || it->is_null()) return true;
-    if (!it->is_number_integer() || !numberIn(*it, low, high)) return false;
-    target = static_cast<typename std::decay_t<decltype(target)>::value_type>(it->get<long long>());
+    const Json* field = values.find(key);
+    if (!field || field->isNull()) return true;
+    if (!field->isInteger() || !numberIn(*field, low, high)) return false;
+    target = static_cast<typename std::decay_t<decltype(target)>::value_type>(field->number());
     return true;
   };
   if (!integerIn("num_inference_steps", 1, 200, parameters.steps)) {
@@ -115,15 +111,15 @@ Result<GenerationParameters> parseGenerationParameters(const std::string& text) 
   if (!integerIn("seed", 0, 4294967295LL, parameters.seed)) {
     return invalid<GenerationParameters>("The seed must be a whole number from 0 to 4294967295.");
   }
-  if (const auto it = values.find("guidance_scale"); it != values.end() && !it->is_null()) {
-    if (!numberIn(*it, 0, 50)) {
+  if (const Json* guidance = values.find("guidance_scale"); guidance && !guidance->isNull()) {
+    if (!numberIn(*guidance, 0, 50)) {
       return invalid<GenerationParameters>("Guidance scale must be a number from 0 to 50.");
     }
-    parameters.guidanceScale = it->get<double>();
+    parameters.guidanceScale = guidance->number();
   }
-  if (const auto it = values.find("negative_prompt"); it != values.end() && !it->is_null()) {
-    if (!it->is_string()) return invalid<GenerationParameters>("The negative prompt must be text.");
-    if (!it->get<std::string>().empty()) parameters.negativePrompt = it->get<std::string>();
+  if (const Json* negative = values.find("negative_prompt"); negative && !negative->isNull()) {
+    if (!negative->isString()) return invalid<GenerationParameters>("The negative prompt must be text.");
+    if (!negative->string().empty()) parameters.negativePrompt = negative->string();
   }
   return Result<GenerationParameters>::success(std::move(parameters));
 }

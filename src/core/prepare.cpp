@@ -14,25 +14,25 @@ Result<PrepareOptions> parsePrepareOptions(const std::string& text) {
   using Failure = Result<PrepareOptions>;
   PrepareOptions options;
   if (text.empty()) return Failure::success(options);
-  const auto json = parseJson(text);
-  if (!json.is_object()) return Failure::failure(ErrorCode::InvalidSettings, "Image options must be a JSON object.");
-  if (auto it = json.find("maxSide"); it != json.end()) {
-    if (!it->is_number_integer() || !numberIn(*it, 16, 8192)) {
+  const Json values = parseJson(text).value_or(Json());
+  if (!values.isObject()) return Failure::failure(ErrorCode::InvalidSettings, "Image options must be a JSON object.");
+  if (const Json* maxSide = values.find("maxSide")) {
+    if (!maxSide->isInteger() || !numberIn(*maxSide, 16, 8192)) {
       return Failure::failure(ErrorCode::InvalidSettings, "The longest side must be between 16 and 8192 pixels.");
     }
-    options.maxSide = it->get<int>();
+    options.maxSide = static_cast<int>(maxSide->number());
   }
-  if (auto it = json.find("format"); it != json.end()) {
-    const std::string format = it->is_string() ? it->get<std::string>() : std::string();
+  if (const Json* setting = values.find("format")) {
+    const std::string& format = setting->string();
     if (format == "jpeg") options.format = UploadFormat::Jpeg;
     else if (format == "png") options.format = UploadFormat::Png;
     else return Failure::failure(ErrorCode::InvalidSettings, "The upload format must be \"jpeg\" or \"png\".");
   }
-  if (auto it = json.find("quality"); it != json.end()) {
-    if (!it->is_number_integer() || !numberIn(*it, 1, 100)) {
+  if (const Json* quality = values.find("quality")) {
+    if (!quality->isInteger() || !numberIn(*quality, 1, 100)) {
       return Failure::failure(ErrorCode::InvalidSettings, "JPEG quality must be between 1 and 100.");
     }
-    options.jpegQuality = it->get<int>();
+    options.jpegQuality = static_cast<int>(quality->number());
   }
   return Failure::success(options);
 }

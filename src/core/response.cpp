@@ -8,8 +8,6 @@
 namespace dg {
 namespace {
 
-using nlohmann::json;
-
 constexpr std::size_t kMaxShownText = 300;
 
 bool looksLikeHtml(std::string_view body, std::string_view contentType) {
@@ -33,41 +31,37 @@ std::string shortened(std::string text) {
   return text.substr(0, cut) + "\xE2\x80\xA6";
 }
 
-std::string joined(const json& list, const char* field) {
+std::string joined(const Json& list, const char* field) {
   std::string out;
-  for (const auto& item : list) {
-    const json* text = &item;
-    if (field && item.is_object() && item.contains(field)) text = &item[field];
-    if (!text->is_string()) continue;
+  for (const Json& item : list.elements()) {
+    const Json* named = field ? item.find(field) : nullptr;
+    const Json& text = named ? *named : item;
+    if (!text.isString()) continue;
     if (!out.empty()) out += "; ";
-    out += text->get<std::string>();
+    out += text.string();
   }
   return out;
 }
 
-std::string joinedParts(const json& parts) {
+std::string joinedParts(const Json& parts) {
   std::string out;
-  for (const auto& part : parts) {
-    if (part.is_object() && part.contains("text") && part["text"].is_string()) out += part["text"].get<std::string>();
-  }
+  for (const Json& part : parts.elements()) out += part["text"].string();
   return out;
 }
 
-std::string messageFromJson(const json& body) {
-  if (!body.is_object()) return body.is_string() ? body.get<std::string>() : std::string();
-  if (auto it = body.find("error"); it != body.end()) {
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_array()) return joined(*it, nullptr);
-    if (it->is_object() && it->contains("message") && (*it)["message"].is_string()) {
-      return (*it)["message"].get<std::string>();
-    }
+std::string messageFromJson(const Json& body) {
+  if (!body.isObject()) return body.string();
+  if (const Json* error = body.find("error")) {
+    if (error->isString()) return error->string();
+    if (error->isArray()) return joined(*error, nullptr);
+    if ((*error)["message"].isString()) return (*error)["message"].string();
   }
-  if (auto it = body.find("detail"); it != body.end()) {
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_array()) return joined(*it, "msg");
+  if (const Json* detail = body.find("detail")) {
+    if (detail->isString()) return detail->string();
+    if (detail->isArray()) return joined(*detail, "msg");
   }
   for (const char* key : {"message", "title"}) {
-    if (auto it = body.find(key); it != body.end() && it->is_string()) return it->get<std::string>();
+    if (body[key].isString()) return body[key].string();
   }
   return {};
 }
@@ -99,15 +93,9 @@ std::optional<std::vector<std::uint8_t>> decodeImageText(const std::string& text
   return bytes;
 }
 
-std::string chatContent(const json& body) {
-  const json& choices = body["choices"];
-  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) return {};
-  const auto message = choices[0].find("message");
-  if (message == choices[0].end() || !message->is_object()) return {};
-  const auto content = message->find("content");
-  if (content == message->end()) return {};
-  if (content->is_string()) return trim(content->get<std::string>());
-  return content->is_array() ? trim(joinedParts(*content)) : std::string();
+std::string chatContent(const Json& body) {
+  const Json& content = body["choices"][0]["message"]["content"];
+  return trim(content.isArray() ? joinedParts(content) : content.string());
 }
 
 }  // namespace
@@ -135,9 +123,8 @@ std::string extractErrorMessage(std::string_view body, std::string_view contentT
     const std::string title = htmlTitle(text);
     return title.empty() ? "The server answered with a web page instead of a message." : shortened(title);
   }
-  const auto parsed = parseJson(text);
-  if (!parsed.is_discarded()) {
-    const std::string message = trim(messageFromJson(parsed));
+  if (const auto parsed = parseJson(text)) {
+    const std::string message = trim(messageFromJson(*parsed));
     if (!message.empty()) return shortened(message);
   }
   return shortened(text);
@@ -145,28 +132,25 @@ std::string extractErrorMessage(std::string_view body, std::string_view contentT
 
 Result<Caption> parseCaptionResponse(const HttpResponse& response) {
   if (response.status < 200 || response.status > 299) return Result<Caption>::failure(describeFailure(response, {}));
-  const auto body = parseJson(asText(response.body));
-  if (body.is_discarded()) {
+  const auto parsed = parseJson(asText(response.body));
+  if (!parsed) {
     return malformed<Caption>(response, "The captioning endpoint answered with " + describeUnexpectedBody(response) +
                                             " instead of a caption.");
   }
   // Chat route: choices[0].message.content, a string or a list of {type, text} parts.
-  if (body.is_object() && body.contains("choices")) {
+  const Json& body = *parsed;
+  if (body.find("choices")) {
     const std::string text = chatContent(body);
     if (text.empty()) return malformed<Caption>(response, "The chat model answered without any text.");
     return Result<Caption>::success(Caption{text, requestIdOf(response)});
   }
   // [{"generated_text": ...}, ...] (first wins), {"generated_text": ...}, or a bare string.
-  const json* item = body.is_array() && !body.empty() ? &body[0] : &body;
-  const json* text = item;
-  if (item->is_object()) {
-    const auto it = item->find("generated_text");
-    text = it != item->end() ? &*it : nullptr;
-  }
-  if (!text || !text->is_string()) {
+  const Json& item = body.isArray() && !body.empty() ? body[0] : body;
+  const Json& text = item.isObject() ? item["generated_text"] : item;
+  if (!text.isString()) {
     return malformed<Caption>(response, "The captioning endpoint answered JSON without a generated_text caption.");
   }
-  Caption caption{trim(text->get<std::string>()), requestIdOf(response)};
+  Caption caption{trim(text.string()), requestIdOf(response)};
   if (caption.text.empty()) return malformed<Caption>(response, "The captioning model returned an empty caption.");
   return Result<Caption>::success(std::move(caption));
 }
@@ -182,24 +166,23 @@ Result<GeneratedImage> parseGenerationResponse(const HttpResponse& response) {
     image.bytes = response.body;
     return Result<GeneratedImage>::success(std::move(image));
   }
-  const auto body = parseJson(asText(response.body));
-  if (body.is_discarded()) {
+  const auto parsed = parseJson(asText(response.body));
+  if (!parsed) {
     return malformed<GeneratedImage>(response, "The generation endpoint answered with " +
                                                    describeUnexpectedBody(response) + " instead of an image.");
   }
   // A JSON string (base64 or data URI), or OpenAI style {"data": [{"b64_json": ...} | {"url": ...}]}.
-  const json* encoded = &body;
-  if (body.is_object() && body.contains("data") && body["data"].is_array() && !body["data"].empty() &&
-      body["data"][0].is_object()) {
-    const json& first = body["data"][0];
-    if (first.contains("url") && first["url"].is_string()) {
-      image.followUrl = first["url"].get<std::string>();
+  const Json& body = *parsed;
+  const Json* encoded = &body;
+  if (const Json& first = body["data"][0]; first.isObject()) {
+    if (first["url"].isString()) {
+      image.followUrl = first["url"].string();
       return Result<GeneratedImage>::success(std::move(image));
     }
-    if (first.contains("b64_json")) encoded = &first["b64_json"];
+    if (const Json* b64 = first.find("b64_json")) encoded = b64;
   }
-  if (encoded->is_string()) {
-    if (auto bytes = decodeImageText(encoded->get<std::string>())) {
+  if (encoded->isString()) {
+    if (auto bytes = decodeImageText(encoded->string())) {
       image.format = sniffImageFormat(*bytes);
       image.bytes = std::move(*bytes);
       return Result<GeneratedImage>::success(std::move(image));

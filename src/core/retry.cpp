@@ -11,13 +11,17 @@ namespace dg {
 Result<RetryPolicy> parseRetryPolicy(const std::string& text) {
   RetryPolicy policy;
   if (text.empty()) return Result<RetryPolicy>::success(policy);
-  const auto values = parseJson(text);
-  if (!values.is_object()) return Result<RetryPolicy>::failure(ErrorCode::InvalidSettings, "Retry settings must be a JSON object.");
+  return parseRetryPolicy(parseJson(text).value_or(Json()));
+}
+
+Result<RetryPolicy> parseRetryPolicy(const Json& values) {
+  RetryPolicy policy;
+  if (!values.isObject()) return Result<RetryPolicy>::failure(ErrorCode::InvalidSettings, "Retry settings must be a JSON object.");
   auto read = [&](const char* key, double low, double high, double& target) {
-    const auto it = values.find(key);
-    if (it == values.end()) return true;
-    if (!numberIn(*it, low, high)) return false;
-    target = it->get<double>();
+    const Json* setting = values.find(key);
+    if (!setting) return true;
+    if (!numberIn(*setting, low, high)) return false;
+    target = setting->number();
     return true;
   };
   double attempts = policy.maxAttempts;
@@ -45,10 +49,9 @@ bool isRetryable(const HttpResponse& response) {
 std::optional<double> estimatedWaitMs(const HttpResponse& response) {
   if (response.status != 503) return std::nullopt;
   const auto body = parseJson(asText(response.body));
-  if (!body.is_object()) return std::nullopt;
-  const auto it = body.find("estimated_time");
-  if (it == body.end() || !it->is_number() || it->get<double>() < 0) return std::nullopt;
-  return it->get<double>() * 1000.0;
+  const Json* estimate = body ? body->find("estimated_time") : nullptr;
+  if (!estimate || !estimate->isNumber() || estimate->number() < 0) return std::nullopt;
+  return estimate->number() * 1000.0;
 }
 
 std::optional<double> nextRetryDelayMs(const RetryPolicy& policy, int attemptsMade, const HttpResponse& response,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/http.hpp"
+#include "core/json.hpp"
 #include "core/result.hpp"
 
 namespace dg {
@@ -19,6 +20,7 @@ struct RetryPolicy {
 
 // Reads {"maxAttempts":5,"baseDelayMs":1000,"maxDelayMs":30000,"maxTotalWaitMs":120000,"delayScale":1}.
 Result<RetryPolicy> parseRetryPolicy(const std::string& json);
+Result<RetryPolicy> parseRetryPolicy(const Json& values);  // the same object, already parsed
 
 // 500, 502, 503, 504, 429 and dropped connections are worth another attempt; nothing else is
 // (a timeout already waited its full budget, and offline sends nothing).

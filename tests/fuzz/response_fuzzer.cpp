@@ -1,11 +1,15 @@
 // Whatever a server (or something pretending to be one) answers: caption and generation response
-// parsing and error-message extraction, over any status, content type and body.
+// parsing and error-message extraction, over any status, content type and body; and the body as
+// JSON, which must read as nlohmann/json reads it.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "core/response.hpp"
+#include "json_reference.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
@@ -22,5 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   dg::parseCaptionResponse(response);
   dg::parseGenerationResponse(response);
   dg::extractErrorMessage(body, contentType);
+
+  // nlohmann/json nests without limit; the core stops at 512.
+  const bool deep = std::count(body.begin(), body.end(), '[') + std::count(body.begin(), body.end(), '{') > 512;
+  if (!deep && !dg::test::parsesAsReference(std::string(body))) std::abort();
   return 0;
 }
