@@ -81,6 +81,12 @@ int main(int argc, char** argv) {
   write(dir / "response/image.png", image);
   write(dir / "response/error.json", std::string("\x0B\x00", 2) + R"({"error":"Model is loading","estimated_time":20})");
   write(dir / "response/detail.json", std::string("\x0A\x00", 2) + R"({"detail":[{"msg":"field required"}]})");
+  // Every corner of JSON's grammar, for the comparison with nlohmann/json.
+  write(dir / "response/grammar.json",
+        std::string("\x00\x00", 2) +
+            R"({"text":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t )" "\xF0\x9F\x98\x80" R"(",)"
+            R"("n":[0,-0,12,-3.5e-2,1E+22,18446744073709551615,-9223372036854775808,0.1],)"
+            R"("t":true,"f":false,"z":null,"o":{"a":[[]],"b":{}},"o":1})");
   write(dir / "response/page.html", std::string("\x0D\x02", 2) + "<html><head><title>502 Bad Gateway</title></head></html>");
   return 0;
 }
