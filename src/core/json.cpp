@@ -56,9 +56,8 @@ class JsonParser {
   }
 
   bool word(std::string_view text) {
-    if (static_cast<std::size_t>(end_ - at_) < text.size() || std::string_view(reinterpret_cast<const char*>(at_), text.size()) != text) {
-      return false;
-    }
+    const std::string_view rest(reinterpret_cast<const char*>(at_), end_ - at_);
+    if (rest.substr(0, text.size()) != text) return false;
     at_ += text.size();
     return true;
   }
