@@ -39,6 +39,32 @@ void appendToVector(void* context, void* data, int size) {
   out->insert(out->end(), bytes, bytes + size);
 }
 
+// Composited over white: out = c*a + 255*(1-a), rounded.
+Image flattenedOntoWhite(const Image& image) {
+  Image flat = image;
+  for (std::size_t i = 0; i < flat.rgba.size(); i += 4) {
+    std::uint8_t* p = &flat.rgba[i];
+    const unsigned alpha = p[3];
+    for (int c = 0; c < 3; ++c) p[c] = static_cast<std::uint8_t>((p[c] * alpha + 255u * (255u - alpha) + 127u) / 255u);
+    p[3] = 255;
+  }
+  return flat;
+}
+
+// Both encoders read the RGBA rows as they are and skip each pixel's fourth byte.
+Result<std::vector<std::uint8_t>> encodeOpaqueJpeg(const Image& opaque, int quality) {
+#if DG_HAVE_LIBJPEG_TURBO
+  return encodeJpegTurbo(opaque, quality);
+#else
+  std::vector<std::uint8_t> out;
+  if (!stbi_write_jpg_to_func(appendToVector, &out, opaque.width, opaque.height, 4, opaque.rgba.data(), quality)) {
+    return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
+                                                      "The image could not be encoded as JPEG.");
+  }
+  return Result<std::vector<std::uint8_t>>::success(std::move(out));
+#endif
+}
+
 }  // namespace
 
 std::optional<Error> pixelLimitError(int width, int height, std::uint64_t maxPixels) {
@@ -119,30 +145,8 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
 }
 
 Result<std::vector<std::uint8_t>> encodeJpeg(const Image& image, int quality) {
-  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(image.width) * image.height * 3);
-  const std::size_t count = static_cast<std::size_t>(image.width) * image.height;
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint8_t* p = &image.rgba[i * 4];
-    const unsigned alpha = p[3];
-    if (alpha == 255) {  // the common case, photos: nothing to composite
-      rgb[i * 3] = p[0], rgb[i * 3 + 1] = p[1], rgb[i * 3 + 2] = p[2];
-      continue;
-    }
-    for (int c = 0; c < 3; ++c) {
-      // Composite over white: out = c*a + 255*(1-a), rounded.
-      rgb[i * 3 + c] = static_cast<std::uint8_t>((p[c] * alpha + 255u * (255u - alpha) + 127u) / 255u);
-    }
-  }
-#if DG_HAVE_LIBJPEG_TURBO
-  return encodeJpegTurbo(rgb.data(), image.width, image.height, quality);
-#else
-  std::vector<std::uint8_t> out;
-  if (!stbi_write_jpg_to_func(appendToVector, &out, image.width, image.height, 3, rgb.data(), quality)) {
-    return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
-                                                      "The image could not be encoded as JPEG.");
-  }
-  return Result<std::vector<std::uint8_t>>::success(std::move(out));
-#endif
+  // Photos are opaque and go straight to the encoder, without a copy.
+  return isOpaque(image) ? encodeOpaqueJpeg(image, quality) : encodeOpaqueJpeg(flattenedOntoWhite(image), quality);
 }
 
 Result<std::vector<std::uint8_t>> encodePng(const Image& image) {

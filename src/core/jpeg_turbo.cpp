@@ -158,20 +158,20 @@ bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, in
 }
 
 // As runDecoder: only trivially destructible locals between setjmp and libjpeg's longjmp.
-bool runEncoder(jpeg_compress_struct& info, ErrorTrap& trap, const std::uint8_t* rgb, int width, int height,
-                int quality, unsigned char** out, unsigned long* outSize) {
+bool runEncoder(jpeg_compress_struct& info, ErrorTrap& trap, const Image& image, int quality, unsigned char** out,
+                unsigned long* outSize) {
   if (setjmp(trap.jump)) return false;
   jpeg_create_compress(&info);
   jpeg_mem_dest(&info, out, outSize);
-  info.image_width = static_cast<JDIMENSION>(width);
-  info.image_height = static_cast<JDIMENSION>(height);
-  info.input_components = 3;
-  info.in_color_space = JCS_RGB;
+  info.image_width = static_cast<JDIMENSION>(image.width);
+  info.image_height = static_cast<JDIMENSION>(image.height);
+  info.input_components = 4;
+  info.in_color_space = JCS_EXT_RGBX;
   jpeg_set_defaults(&info);  // YCbCr, 4:2:0, standard Huffman tables, like stb_image_write
   jpeg_set_quality(&info, quality, TRUE);
   jpeg_start_compress(&info, TRUE);
   while (info.next_scanline < info.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(rgb + static_cast<std::size_t>(info.next_scanline) * width * 3);
+    JSAMPROW row = const_cast<JSAMPROW>(image.pixel(0, static_cast<int>(info.next_scanline)));
     jpeg_write_scanlines(&info, &row, 1);
   }
   jpeg_finish_compress(&info);
@@ -182,14 +182,14 @@ bool runEncoder(jpeg_compress_struct& info, ErrorTrap& trap, const std::uint8_t*
 
 bool haveLibjpegTurbo() { return true; }
 
-Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality) {
+Result<std::vector<std::uint8_t>> encodeJpegTurbo(const Image& opaque, int quality) {
   ErrorTrap trap;
   jpeg_compress_struct info{};
   info.err = trap.install();
   info.client_data = &trap;
   unsigned char* buffer = nullptr;  // grown by libjpeg with malloc, so freed with free()
   unsigned long length = 0;
-  const bool encoded = runEncoder(info, trap, rgb, width, height, quality, &buffer, &length);
+  const bool encoded = runEncoder(info, trap, opaque, quality, &buffer, &length);
   jpeg_destroy_compress(&info);
   std::vector<std::uint8_t> bytes;
   if (encoded) bytes.assign(buffer, buffer + length);

@@ -32,7 +32,8 @@ int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                const DecodeLimits& limits);
 
-// Encodes 8-bit RGB rows (no alpha: the caller flattens it) as a baseline 4:2:0 JPEG.
-Result<std::vector<std::uint8_t>> encodeJpegTurbo(const std::uint8_t* rgb, int width, int height, int quality);
+// Encodes an opaque image (the caller flattens alpha) as a baseline 4:2:0 JPEG, reading its RGBA
+// rows as they are: libjpeg skips each pixel's fourth byte.
+Result<std::vector<std::uint8_t>> encodeJpegTurbo(const Image& opaque, int quality);
 
 }  // namespace dg

@@ -66,22 +66,6 @@ Contributions<Weight> tentContributions(int sourceSize, int targetSize) {
   return table;
 }
 
-bool isOpaque(const Image& image) {
-  // Eight bytes (two pixels) per step: wasm has no vector unit to do this bytewise loop for us.
-  constexpr std::uint64_t kAlphaBytes = 0xFF000000FF000000ull;
-  const std::uint8_t* p = image.rgba.data();
-  const std::size_t count = image.rgba.size();
-  std::uint64_t all = kAlphaBytes;
-  std::size_t i = 0;
-  for (; i + 8 <= count; i += 8) {
-    std::uint64_t pixels;
-    std::memcpy(&pixels, p + i, 8);  // little-endian: alpha is each pixel's top byte
-    all &= pixels;
-  }
-  for (i += 3; i < count; i += 4) all &= p[i] == 255 ? kAlphaBytes : 0;
-  return (all & kAlphaBytes) == kAlphaBytes;
-}
-
 // Photos: 8-bit channels times 13-bit weights in integers. In wasm the 1512x1134 -> 1024x768 step
 // of a 12 MP photo takes 9 ms (float arithmetic took twice as long). Each source row is resampled
 // horizontally exactly once, keeping 6 fractional bits in 16 bits, into a ring that holds the rows
