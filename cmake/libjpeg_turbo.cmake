@@ -102,8 +102,6 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
 
   # jchuff.c unrolls its 63-coefficient loop by hand (43 KB of wasm, a third of libjpeg's code);
   # as a loop over jpeg_natural_order it is 1 KB, and encoding a 1024 px upload stays a few ms.
-  # (Its 9x9..16x16 inverse DCTs must stay: at scales below 8/8 the decoder upsamples 4:2:0
-  # chroma through them, e.g. 12x12 at 6/8.)
   function(dg_patch_libjpeg_copy file pattern replacement)
     file(READ "${src}/${file}" text)
     string(REGEX REPLACE "${pattern}" "${replacement}" patched "${text}")
@@ -115,6 +113,12 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   endfunction()
   dg_patch_libjpeg_copy(jchuff.c "kloop\\(1\\);[^/]*kloop\\(63\\);"
                         "for (int k = 1; k < DCTSIZE2; k++) kloop(jpeg_natural_order[k]);")
+  # At reduced scale libjpeg upsamples 4:2:0 chroma inside the inverse DCT where it can, through
+  # 10x10, 12x12 and 14x14 transforms (12x12 at 6/8, the 2 MP photo's scale). Its fancy upsampler
+  # does the same work faster (the 2 MP upload 30.4 -> 28.9 ms in wasm), so chroma's DCT scale
+  # stops at 8/8, and the 9x9..16x16 transforms are no longer selected or linked (4 KB gzipped).
+  dg_patch_libjpeg_copy(jdmaster.c "while \\(ssize < DCTSIZE &&" "while (ssize * 2 <= DCTSIZE &&")
+  dg_patch_libjpeg_copy(jddctmgr.c "case 9:.*case 16:[^#]*#endif" "#endif")
   # Its quantizer branches on each coefficient's sign, which is a coin toss: a fifth of the time
   # encoding a 1024 px upload went there. The same arithmetic on the magnitude, with the sign
   # taken off and put back by xor, never branches.
