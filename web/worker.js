@@ -1,5 +1,5 @@
 // Owns the WebAssembly core; the page never touches wasm memory. Protocol:
-//   page -> worker  { id, type: 'prepare' | 'decode' | 'caption' | 'generate' | 'cancel', payload }
+//   page -> worker  { id, type: 'prepare' | 'decode' | 'caption' | 'generate' | 'cancel' | 'warm-up', payload }
 //   worker -> page  { id, result } | { id, error: { code, message, status, requestId } }
 //                   { id, progress: { failedAttempt, maxAttempts, waitMs, modelLoading, reason } } before a retry
 //                   { type: 'ready' } once, or { type: 'fatal', error } if the core cannot start.
@@ -27,7 +27,6 @@ createDescribeGenerate({
     core = module;
     postMessage({ type: 'ready' });
     waiting.splice(0).forEach(handle);
-    setTimeout(warmUp, 0);
   },
   (error) => {
     startupError = {
@@ -42,20 +41,21 @@ createDescribeGenerate({
 );
 
 self.onmessage = ({ data }) => {
-  requested = true;
   if (core) handle(data);
   else if (startupError) postMessage({ id: data.id, error: startupError });
   else waiting.push(data);
 };
 
-// Until the first request, the worker prepares a generated picture the way a photo is prepared: as
-// a JPEG decoded at 3/8, 5/8 and 6/8 scale and as a PNG reduced with six, four and three taps.
-// Browsers compile wasm quickly at first and optimise a function only once it has run a while, for
-// its next call; without this the first photo took nearly twice as long as the second. It goes
-// through the same calls as the page's requests, so the core is the same code either way.
-let requested = false;
+// Before the first photo, on the page's word that a person may be about to choose one, the worker
+// prepares a generated picture the way a photo is prepared: as a JPEG decoded at 3/8, 5/8 and 6/8
+// scale and as a PNG reduced with six, four and three taps. Browsers compile wasm quickly at first
+// and optimise a function only once it has run a while, for its next call; without this the first
+// photo took nearly twice as long as the second. It goes through the same calls as the page's
+// requests, so the core is the same code either way.
+let warm = false;
 function warmUp() {
-  if (requested) return;
+  if (warm) return;
+  warm = true;
   const width = 768, height = 576, id = -1;
   const options = (maxSide, format) => JSON.stringify({ maxSide, format, quality: 90 });
   const pixels = new Uint8Array(width * height * 4);
@@ -180,6 +180,7 @@ function handoverSize({ width, height }, maxSide) {
 
 const operations = {
   prepare({ bytes, maxSide = 1024, format = 'jpeg', quality = 90 }, reply, id) {
+    warm = true;  // from here on the photos themselves keep the code optimised
     const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
     input(data);
     const fromFile = now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
@@ -211,6 +212,10 @@ const operations = {
   },
   cancel({ targetId }, reply, id) {
     reply(now(id, () => core._dg_cancel_job(id, targetId)));
+  },
+  'warm-up'(payload, reply) {
+    warmUp();
+    reply({ ok: true, value: {} });
   },
 };
 

@@ -61,6 +61,11 @@ export class WorkerClient {
     return { id, promise };
   }
 
+  /** Lets the worker get its image code optimised before a first photo (see warmUp in worker.js). */
+  warmUp() {
+    this.request('warm-up', {}).promise.catch(() => {});
+  }
+
   /** Asks the worker to abort a running request; that request then fails with code 'cancelled'. */
   cancel(targetId) {
     this.request('cancel', { targetId }).promise.catch(() => {});
