@@ -239,11 +239,13 @@ class DescribeAndGenerateApp {
     // A pointer or keyboard focus in the app, or a file dragged over it, may mean a photo is on its
     // way: the worker warms up then rather than on every page load, where the app may sit unused
     // (a docs page with several). Choosing a file takes the second or so that it needs.
-    const warmUp = () => {
-      this.#client.warmUp();
-      for (const type of ['pointerdown', 'focusin', 'dragenter']) refs.root.removeEventListener(type, warmUp);
-    };
-    for (const type of ['pointerdown', 'focusin', 'dragenter']) refs.root.addEventListener(type, warmUp);
+    const interest = new AbortController();
+    for (const type of ['pointerdown', 'focusin', 'dragenter']) {
+      refs.root.addEventListener(type, () => {
+        this.#client.warmUp();
+        interest.abort();
+      }, { signal: interest.signal });
+    }
     refs.root.addEventListener('paste', (event) => {
       const file = fileFromTransfer(event.clipboardData, { imagesOnly: true });
       if (!file) return; // text pastes into the caption as usual

@@ -57,7 +57,6 @@ function warmUp() {
   if (warm) return;
   warm = true;
   const width = 768, height = 576, id = -1;
-  const options = (maxSide, format) => JSON.stringify({ maxSide, format, quality: 90 });
   const pixels = new Uint8Array(width * height * 4);
   for (let y = 0, i = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1, i += 4) {  // gradients under a fine pattern: every coefficient has work
@@ -67,16 +66,10 @@ function warmUp() {
       pixels[i + 3] = 255;
     }
   }
-  const encoded = (format) => now(id, () => {
-    const pointer = withStrings([options(width, format)], (o) => core._dg_input_pixels(id, width, height, width, height, o));
-    core.HEAPU8.set(pixels, pointer);
-    core._dg_prepare_pixels(id);
-  }).value.bytes;
+  const encoded = (format) =>
+    preparePixels(id, { width, height }, { width, height }, uploadOptions({ maxSide: width, format }), () => pixels).value.bytes;
   for (const file of [encoded('jpeg'), encoded('png')]) {
-    for (const share of [0.35, 0.55, 0.7]) {
-      input(file);
-      now(id, () => withStrings([options(Math.round(width * share), 'jpeg')], (o) => core._dg_prepare_upload(id, o)));
-    }
+    for (const share of [0.35, 0.55, 0.7]) prepareFile(id, file, uploadOptions({ maxSide: Math.round(width * share) }));
   }
 }
 
@@ -178,19 +171,35 @@ function handoverSize({ width, height }, maxSide) {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+// The settings dg_prepare_upload and dg_input_pixels read.
+const uploadOptions = ({ maxSide, format = 'jpeg', quality = 90 }) => JSON.stringify({ maxSide, format, quality });
+
+// The core's reply for an upload made from a file's bytes.
+function prepareFile(id, data, options) {
+  input(data);
+  return now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
+}
+
+// The same for decoded pixels of the picture's full size `source`, reduced to `size`. `draw` is
+// asked for them only once the core has made room, not when it refuses (and has replied why).
+function preparePixels(id, size, source, options, draw) {
+  return now(id, () => {
+    const room = withStrings([options], (o) => core._dg_input_pixels(id, size.width, size.height, source.width, source.height, o));
+    if (!room) return;
+    core.HEAPU8.set(draw(), room);
+    core._dg_prepare_pixels(id);
+  });
+}
+
 const operations = {
-  prepare({ bytes, maxSide = 1024, format = 'jpeg', quality = 90 }, reply, id) {
+  prepare({ bytes, maxSide = 1024, format, quality }, reply, id) {
     warm = true;  // from here on the photos themselves keep the code optimised
-    const data = bytesOf(bytes), options = JSON.stringify({ maxSide, format, quality });
-    input(data);
-    const fromFile = now(id, () => withStrings([options], (o) => core._dg_prepare_upload(id, o)));
-    withBrowserDecoder(id, data, fromFile, (bitmap) => now(id, () => {
-      const { width, height } = handoverSize(bitmap, maxSide);
-      const pixels = withStrings([options], (o) => core._dg_input_pixels(id, width, height, bitmap.width, bitmap.height, o));
-      if (!pixels) return;  // refused, and replied why
-      core.HEAPU8.set(pixelsOf(bitmap, width, height), pixels);
-      core._dg_prepare_pixels(id);
-    }), reply);
+    const data = bytesOf(bytes), options = uploadOptions({ maxSide, format, quality });
+    const fromFile = prepareFile(id, data, options);
+    withBrowserDecoder(id, data, fromFile, (bitmap) => {
+      const size = handoverSize(bitmap, maxSide);
+      return preparePixels(id, size, bitmap, options, () => pixelsOf(bitmap, size.width, size.height));
+    }, reply);
   },
   // Pixels of a generated image coming back: {width, height, rgba}.
   decode({ bytes }, reply, id) {

@@ -79,8 +79,7 @@ class JsonWriter {
   JsonWriter& key(std::string_view name);
 
   JsonWriter& value(std::string_view text);
-  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
-  JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }  // not bool
   JsonWriter& value(bool flag);
   JsonWriter& value(long long number);
   JsonWriter& value(int number) { return value(static_cast<long long>(number)); }
