@@ -1,7 +1,8 @@
 # libjpeg-turbo's decoder, built from the source scripts/fetch-sources places in
 # build/third_party/ (never committed). It decodes JPEG at M/8 scale in the DCT domain, so a
-# 12 MP photo bound for a 1024 px upload is never expanded to full size; its encoder is also
-# faster than stb_image_write's. Only the baseline codec's files are compiled, without SIMD (none
+# 12 MP photo bound for a 1024 px upload is never expanded to full size. Its encoder is compiled
+# for the tests alone, as the reference the core's own (src/core/jpeg_encoder.cpp) is checked
+# against; the app never links it. Only the baseline codec's files are compiled, without SIMD (none
 # exists for wasm) and without arithmetic coding (rare, and neither stb nor Chromium decodes it),
 # which keeps the wasm small and CI quick.
 # Defines the target dg_libjpeg_turbo and sets DG_HAVE_LIBJPEG_TURBO when the source is there.
@@ -53,7 +54,7 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
 
   # Only what the app reaches: the baseline and progressive decoder with DCT-domain scaling, the
   # accurate integer DCTs and fancy upsampling (libjpeg's defaults, which the core never changes),
-  # and a baseline encoder with the standard Huffman tables. Colour quantisation, merged
+  # and the baseline encoder with the standard Huffman tables. Colour quantisation, merged
   # ("sloppy") upsampling, the fast and float DCTs, progressive and Huffman-optimised encoding and
   # input smoothing are switched off in jmorecfg.h below; libjpeg then rejects a request for one
   # with JERR_NOT_COMPILED instead of linking code the app never runs (jquant1.c, jquant2.c,
@@ -100,8 +101,6 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   file(WRITE "${generated}/jmorecfg.h.new" "${morecfg}")
   configure_file("${generated}/jmorecfg.h.new" "${copy}/jmorecfg.h" COPYONLY)
 
-  # jchuff.c unrolls its 63-coefficient loop by hand (43 KB of wasm, a third of libjpeg's code);
-  # as a loop over jpeg_natural_order it is 1 KB, and encoding a 1024 px upload stays a few ms.
   function(dg_patch_libjpeg_copy file pattern replacement)
     file(READ "${src}/${file}" text)
     string(REGEX REPLACE "${pattern}" "${replacement}" patched "${text}")
@@ -111,24 +110,12 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     file(WRITE "${generated}/${file}.new" "${patched}")
     configure_file("${generated}/${file}.new" "${copy}/${file}" COPYONLY)
   endfunction()
-  dg_patch_libjpeg_copy(jchuff.c "kloop\\(1\\);[^/]*kloop\\(63\\);"
-                        "for (int k = 1; k < DCTSIZE2; k++) kloop(jpeg_natural_order[k]);")
   # At reduced scale libjpeg upsamples 4:2:0 chroma inside the inverse DCT where it can, through
   # 10x10, 12x12 and 14x14 transforms (12x12 at 6/8, the 2 MP photo's scale). Its fancy upsampler
   # does the same work faster (the 2 MP upload 30.4 -> 28.9 ms in wasm), so chroma's DCT scale
   # stops at 8/8, and the 9x9..16x16 transforms are no longer selected or linked (4 KB gzipped).
   dg_patch_libjpeg_copy(jdmaster.c "while \\(ssize < DCTSIZE &&" "while (ssize * 2 <= DCTSIZE &&")
   dg_patch_libjpeg_copy(jddctmgr.c "case 9:.*case 16:[^#]*#endif" "#endif")
-  # Its quantizer branches on each coefficient's sign, which is a coin toss: a fifth of the time
-  # encoding a 1024 px upload went there. The same arithmetic on the magnitude, with the sign
-  # taken off and put back by xor, never branches.
-  dg_patch_libjpeg_copy(jcdctmgr.c
-    "if \\(temp < 0\\) {[^}]*} else {[^}]*}"
-    "DCTELEM sign = temp >> (sizeof(DCTELEM) * 8 - 1);
-    temp = (temp ^ sign) - sign;
-    product = (UDCTELEM2)(temp + corr) * recip;
-    product >>= shift + sizeof(DCTELEM) * 8;
-    temp = ((DCTELEM)product ^ sign) - sign;")
 
   set(sources ${decoder_sources} ${encoder_sources})
   list(TRANSFORM sources PREPEND "${copy}/")
@@ -142,8 +129,7 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   # keep -O2, which is what the 12 MP decode in scripts/bench measures.
   set(cold_sources
     jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jddctmgr.c jdinput.c jdmarker.c jdmaster.c
-    jutils.c jmemmgr.c jmemnobs.c jsimd_none.c jcapimin.c jcapistd.c jcinit.c jcmarker.c jcmaster.c
-    jcparam.c jdatadst.c)
+    jutils.c jmemmgr.c jmemnobs.c jsimd_none.c)
   list(TRANSFORM cold_sources PREPEND "${copy}/")
   set_source_files_properties(${cold_sources} PROPERTIES COMPILE_OPTIONS -Oz)
   # Count bits with clz (one wasm instruction) instead of two copies of a 64 KB lookup table.

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/jpeg_encoder.hpp"
 #include "core/jpeg_turbo.hpp"
 #include "core/png.hpp"
 #include "core/webp.hpp"
@@ -51,18 +52,15 @@ Image flattenedOntoWhite(const Image& image) {
   return flat;
 }
 
-// Both encoders read the RGBA rows as they are and skip each pixel's fourth byte.
 Result<std::vector<std::uint8_t>> encodeOpaqueJpeg(const Image& opaque, int quality) {
-#if DG_HAVE_LIBJPEG_TURBO
-  return encodeJpegTurbo(opaque, quality);
-#else
-  std::vector<std::uint8_t> out;
-  if (!stbi_write_jpg_to_func(appendToVector, &out, opaque.width, opaque.height, 4, opaque.rgba.data(), quality)) {
-    return Result<std::vector<std::uint8_t>>::failure(ErrorCode::EncodeFailed,
-                                                      "The image could not be encoded as JPEG.");
+  auto bytes = encodeBaselineJpeg(opaque, quality);
+  if (!bytes) {
+    return Result<std::vector<std::uint8_t>>::failure(
+        ErrorCode::EncodeFailed, "The image could not be encoded as JPEG (it is " + std::to_string(opaque.width) +
+                                     "\xC3\x97" + std::to_string(opaque.height) + "; JPEG holds 1 to " +
+                                     std::to_string(kMaxJpegSide) + " pixels a side).");
   }
-  return Result<std::vector<std::uint8_t>>::success(std::move(out));
-#endif
+  return Result<std::vector<std::uint8_t>>::success(std::move(*bytes));
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ namespace {
 // libjpeg-turbo's own TurboJPEG API applies the same cap.
 constexpr int kMaxScans = 500;
 
-// Where libjpeg's fatal errors land, for the encoder and the decoder alike: client_data points here.
+// Where libjpeg's fatal errors land: client_data points here.
 // The error manager is filled in by hand: libjpeg's own (jpeg_std_error) would link its table of
 // 130 English messages and their formatter into the download, for a reason in brackets.
 struct ErrorTrap {
@@ -157,49 +157,9 @@ bool runDecoder(Decoder& decoder, const std::uint8_t* data, std::size_t size, in
   return true;
 }
 
-// As runDecoder: only trivially destructible locals between setjmp and libjpeg's longjmp.
-bool runEncoder(jpeg_compress_struct& info, ErrorTrap& trap, const Image& image, int quality, unsigned char** out,
-                unsigned long* outSize) {
-  if (setjmp(trap.jump)) return false;
-  jpeg_create_compress(&info);
-  jpeg_mem_dest(&info, out, outSize);
-  info.image_width = static_cast<JDIMENSION>(image.width);
-  info.image_height = static_cast<JDIMENSION>(image.height);
-  info.input_components = 4;
-  info.in_color_space = JCS_EXT_RGBX;
-  jpeg_set_defaults(&info);  // YCbCr, 4:2:0, standard Huffman tables, like stb_image_write
-  jpeg_set_quality(&info, quality, TRUE);
-  jpeg_start_compress(&info, TRUE);
-  while (info.next_scanline < info.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(image.pixel(0, static_cast<int>(info.next_scanline)));
-    jpeg_write_scanlines(&info, &row, 1);
-  }
-  jpeg_finish_compress(&info);
-  return true;
-}
-
 }  // namespace
 
 bool haveLibjpegTurbo() { return true; }
-
-Result<std::vector<std::uint8_t>> encodeJpegTurbo(const Image& opaque, int quality) {
-  ErrorTrap trap;
-  jpeg_compress_struct info{};
-  info.err = trap.install();
-  info.client_data = &trap;
-  unsigned char* buffer = nullptr;  // grown by libjpeg with malloc, so freed with free()
-  unsigned long length = 0;
-  const bool encoded = runEncoder(info, trap, opaque, quality, &buffer, &length);
-  jpeg_destroy_compress(&info);
-  std::vector<std::uint8_t> bytes;
-  if (encoded) bytes.assign(buffer, buffer + length);
-  std::free(buffer);
-  if (!encoded) {
-    return Result<std::vector<std::uint8_t>>::failure(
-        ErrorCode::EncodeFailed, "The image could not be encoded as JPEG (" + trap.reason() + ").");
-  }
-  return Result<std::vector<std::uint8_t>>::success(std::move(bytes));
-}
 
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                const DecodeLimits& limits) {

@@ -1,6 +1,6 @@
 #pragma once
 // libjpeg-turbo, when the build has it (cmake/libjpeg_turbo.cmake): JPEG decoding at reduced scale
-// in the DCT domain, and a faster JPEG encoder than stb's.
+// in the DCT domain.
 //
 // Decoding: Inverse-transforming only the lowest k×k coefficients of each
 // 8×8 block yields a k/8-scale image directly, so a 12 MP photo bound for 1024 px is never
@@ -16,8 +16,7 @@
 
 namespace dg {
 
-// True when this build has libjpeg-turbo, which then decodes and encodes every JPEG; otherwise
-// stb_image and stb_image_write do.
+// True when this build has libjpeg-turbo, which then decodes every JPEG; otherwise stb_image does.
 bool haveLibjpegTurbo();
 
 // The scale numerator M (over 8) that decodeJpegScaled picks: the smallest whose output of
@@ -28,12 +27,8 @@ int jpegScaleNumerator(int width, int height, int minWidth, int minHeight);
 // Callers sniff the format first. Fails with ImageTooLarge past the limits (on the size libjpeg
 // reads, before it allocates: a single-scan file may declare up to limits.maxSequentialJpegPixels
 // if its output stays within limits.maxPixels), otherwise with DecodeFailed and libjpeg's reason.
-// Defined only in builds with libjpeg-turbo (DG_HAVE_LIBJPEG_TURBO), as is encodeJpegTurbo.
+// Defined only in builds with libjpeg-turbo (DG_HAVE_LIBJPEG_TURBO).
 Result<Image> decodeJpegScaled(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                const DecodeLimits& limits);
-
-// Encodes an opaque image (the caller flattens alpha) as a baseline 4:2:0 JPEG, reading its RGBA
-// rows as they are: libjpeg skips each pixel's fourth byte.
-Result<std::vector<std::uint8_t>> encodeJpegTurbo(const Image& opaque, int quality);
 
 }  // namespace dg
