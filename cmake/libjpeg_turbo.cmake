@@ -116,6 +116,10 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
   # stops at 8/8, and the 9x9..16x16 transforms are no longer selected or linked (4 KB gzipped).
   dg_patch_libjpeg_copy(jdmaster.c "while \\(ssize < DCTSIZE &&" "while (ssize * 2 <= DCTSIZE &&")
   dg_patch_libjpeg_copy(jddctmgr.c "case 9:.*case 16:[^#]*#endif" "#endif")
+  # The core asks for RGBA rows only. Output as RGB565 (six converters, with and without dithering)
+  # is taken out of the colour deconverter's choice, so a request for it would fail as not
+  # implemented, and the converters are no longer linked.
+  dg_patch_libjpeg_copy(jdcolor.c "case JCS_RGB565:[^#]*case JCS_CMYK:" "case JCS_CMYK:")
 
   set(sources ${decoder_sources} ${encoder_sources})
   list(TRANSFORM sources PREPEND "${copy}/")
