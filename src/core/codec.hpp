@@ -1,6 +1,7 @@
 #pragma once
-// Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp), stb_image for GIF and
-// BMP, stb_image_write, and libjpeg-turbo and libwebp where the build has them.
+// Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp) and JPEG encoder
+// (jpeg_encoder.hpp), stb_image for GIF and BMP, stb_image_write for PNG, and libjpeg-turbo and
+// libwebp where the build has them.
 
 #include <cstddef>
 #include <cstdint>

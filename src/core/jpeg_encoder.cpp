@@ -176,15 +176,14 @@ class BitWriter {
     }
   }
 
-  // Pads the last byte with ones, as the standard asks, and returns the bytes written.
-  std::vector<std::uint8_t>& finish() {
+  // Pads the last byte with ones, as the standard asks, and trims the buffer to what was written.
+  void finish() {
     if (pending_ % 8) put((1u << (8 - pending_ % 8)) - 1, 8 - pending_ % 8);
     while (pending_ > 0) {
       pending_ -= 8;
       putByte(static_cast<std::uint8_t>(bits_ >> pending_));
     }
     out_.resize(size_);
-    return out_;
   }
 
  private:
