@@ -17,13 +17,6 @@ using namespace dg::test;
 
 namespace {
 
-Image decoded(const Bytes& file) {
-  auto result = decodeImage(file.data(), file.size());
-  INFO(result.error().message);
-  REQUIRE(result.ok());
-  return std::move(result).value();
-}
-
 bool pixelIs(const Image& image, int x, int y, int r, int g, int b, int a, int tolerance = 1) {
   const std::uint8_t* p = image.pixel(x, y);
   return std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance && std::abs(p[2] - b) <= tolerance &&

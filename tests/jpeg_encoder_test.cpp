@@ -8,6 +8,7 @@
 
 #include "core/codec.hpp"
 #include "core/jpeg_encoder.hpp"
+#include "test_images.hpp"
 
 #if DG_HAVE_LIBJPEG_TURBO
 #include <cstdio>  // jpeglib.h uses FILE without including <stdio.h>
@@ -15,6 +16,7 @@
 #endif
 
 using namespace dg;
+using namespace dg::test;
 
 namespace {
 
@@ -35,12 +37,6 @@ Image photoLike(int width, int height, unsigned seed) {
     }
   }
   return image;
-}
-
-Image decoded(const std::vector<std::uint8_t>& jpeg) {
-  auto result = decodeImage(jpeg.data(), jpeg.size());
-  REQUIRE(result.ok());
-  return std::move(result.value());
 }
 
 double meanAbsoluteError(const Image& a, const Image& b) {

@@ -45,7 +45,7 @@ Bytes pngByStbWriter(const Bytes& pixels, int width, int height, int channels, i
   return png;
 }
 
-Image decoded(const Bytes& png) {
+Image decodedPng(const Bytes& png) {
   auto result = decodePng(png.data(), png.size());
   INFO(result.error().message);
   REQUIRE(result.ok());
@@ -98,7 +98,7 @@ TEST_CASE("8-bit RGB and RGBA PNGs decode to the pixels written, as stb_image de
         const int height = 5;
         const Bytes pixels = noisyBytes(static_cast<std::size_t>(width) * height * channels, width, channels);
         const Bytes png = pngByStbWriter(pixels, width, height, channels, filter);
-        const Image image = decoded(png);
+        const Image image = decodedPng(png);
         CHECK(firstDifference(image, expectedRgba(pixels, width, height, channels)) == "");
         CHECK(firstDifference(image, byStb(png)) == "");
       }
@@ -132,14 +132,14 @@ TEST_CASE("every colour type and bit depth decodes as stb_image decodes it, filt
         for (std::uint8_t& byte : row) byte = static_cast<std::uint8_t>(byte ^ (y * 29));
         rows.push_back(row);
       }
-      const Image plain = decoded(pngOf(width, height, kind.colour, kind.depth, rows, palette, kind.transparency));
+      const Image plain = decodedPng(pngOf(width, height, kind.colour, kind.depth, rows, palette, kind.transparency));
       for (int filter = 0; filter <= 4; ++filter) {
         for (bool interlaced : {false, true}) {
           INFO("colour type " << int(kind.colour) << ", depth " << kind.depth << ", width " << width << ", filter "
                               << filter << (interlaced ? ", interlaced" : ""));
           const Bytes png = pngOf(width, height, kind.colour, kind.depth, rows, palette, kind.transparency,
                                   PngLayout{filter, interlaced});
-          const Image image = decoded(png);
+          const Image image = decodedPng(png);
           CHECK(firstDifference(image, byStb(png)) == "");
           CHECK(firstDifference(image, plain) == "");  // the same picture however it is stored
         }
@@ -149,27 +149,27 @@ TEST_CASE("every colour type and bit depth decodes as stb_image decodes it, filt
 }
 
 TEST_CASE("transparency: a palette's alpha entries and a grey or RGB colour key") {
-  const Image palette = decoded(pngOf(3, 1, kPalette, 8, {Bytes{0, 1, 2}}, {9, 8, 7, 6, 5, 4, 3, 2, 1}, {0, 128}));
+  const Image palette = decodedPng(pngOf(3, 1, kPalette, 8, {Bytes{0, 1, 2}}, {9, 8, 7, 6, 5, 4, 3, 2, 1}, {0, 128}));
   CHECK(palette.pixel(0, 0)[3] == 0);
   CHECK(palette.pixel(1, 0)[3] == 128);
   CHECK(palette.pixel(2, 0)[3] == 255);  // entries past the tRNS payload stay opaque
   CHECK(palette.pixel(2, 0)[0] == 3);
 
-  const Image grey = decoded(pngOf(2, 1, kGrey, 16, {Bytes{0x12, 0x34, 0x12, 0x35}}, {}, {0x12, 0x34}));
+  const Image grey = decodedPng(pngOf(2, 1, kGrey, 16, {Bytes{0x12, 0x34, 0x12, 0x35}}, {}, {0x12, 0x34}));
   CHECK(grey.pixel(0, 0)[3] == 0);  // all 16 bits are compared
   CHECK(grey.pixel(1, 0)[3] == 255);
   CHECK(grey.pixel(1, 0)[0] == 0x12);
 
-  const Image lowByte = decoded(pngOf(2, 1, kGrey, 8, {Bytes{5, 6}}, {}, {0x01, 0x05}));
+  const Image lowByte = decodedPng(pngOf(2, 1, kGrey, 8, {Bytes{5, 6}}, {}, {0x01, 0x05}));
   CHECK(lowByte.pixel(0, 0)[3] == 0);  // an 8-bit image's key is its low byte
   CHECK(lowByte.pixel(1, 0)[3] == 255);
 
-  const Image rgb = decoded(pngOf(2, 1, kRgbColour, 8, {Bytes{1, 2, 3, 1, 2, 4}}, {}, {0, 1, 0, 2, 0, 3}));
+  const Image rgb = decodedPng(pngOf(2, 1, kRgbColour, 8, {Bytes{1, 2, 3, 1, 2, 4}}, {}, {0, 1, 0, 2, 0, 3}));
   CHECK(rgb.pixel(0, 0)[3] == 0);
   CHECK(rgb.pixel(1, 0)[3] == 255);
 
   // Transparency where the format has no place for it is ignored, as libpng ignores it.
-  const Image rgba = decoded(pngOf(1, 1, kRgbaColour, 8, {Bytes{1, 2, 3, 200}}, {}, {0, 1}));
+  const Image rgba = decodedPng(pngOf(1, 1, kRgbaColour, 8, {Bytes{1, 2, 3, 200}}, {}, {0, 1}));
   CHECK(rgba.pixel(0, 0)[3] == 200);
 }
 
@@ -210,7 +210,7 @@ TEST_CASE("a damaged PNG is refused with what is wrong with it") {
   // More image data than the rows need is ignored, as stb_image and libpng ignore it.
   Bytes longData = pngOf(2, 3, kRgbColour, 8, {rows[0], rows[1], rows[1]});
   longData[kIhdr + 8 + 7] = 2;
-  CHECK(firstDifference(decoded(longData), decoded(good)) == "");
+  CHECK(firstDifference(decodedPng(longData), decodedPng(good)) == "");
 }
 
 TEST_CASE("regression: a PNG that ends inside its image header's CRC is refused without reading past it") {

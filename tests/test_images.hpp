@@ -2,6 +2,8 @@
 // Synthetic pictures for round-trip tests: distinct solid quadrants survive JPEG well enough to
 // be recognised by sampling their centres, which is how orientation and scaling are checked.
 
+#include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -40,6 +42,14 @@ inline bool hasQuadrants(const Image& image, Rgb topLeft, Rgb topRight, Rgb bott
   const int x0 = image.width / 4, x1 = image.width * 3 / 4, y0 = image.height / 4, y1 = image.height * 3 / 4;
   return near(image.pixel(x0, y0), topLeft, tolerance) && near(image.pixel(x1, y0), topRight, tolerance) &&
          near(image.pixel(x0, y1), bottomLeft, tolerance) && near(image.pixel(x1, y1), bottomRight, tolerance);
+}
+
+// The file decoded by the core; the test stops with the core's message if it is refused.
+inline Image decoded(const std::vector<std::uint8_t>& file) {
+  auto result = decodeImage(file.data(), file.size());
+  INFO(result.error().message);
+  REQUIRE(result.ok());
+  return std::move(result).value();
 }
 
 inline std::vector<std::uint8_t> jpegOf(const Image& image, int quality = 92) {

@@ -30,6 +30,10 @@ bool coreDecodes(ImageFormat format) {
          format == ImageFormat::Bmp || (format == ImageFormat::Webp && haveLibwebp());
 }
 
+std::string dimensions(int width, int height) {
+  return std::to_string(width) + "\xC3\x97" + std::to_string(height);
+}
+
 std::string megabytes(std::size_t bytes) {
   return std::to_string((bytes + 512 * 1024) / (1024 * 1024)) + " MB";
 }
@@ -56,9 +60,8 @@ Result<std::vector<std::uint8_t>> encodeOpaqueJpeg(const Image& opaque, int qual
   auto bytes = encodeBaselineJpeg(opaque, quality);
   if (!bytes) {
     return Result<std::vector<std::uint8_t>>::failure(
-        ErrorCode::EncodeFailed, "The image could not be encoded as JPEG (it is " + std::to_string(opaque.width) +
-                                     "\xC3\x97" + std::to_string(opaque.height) + "; JPEG holds 1 to " +
-                                     std::to_string(kMaxJpegSide) + " pixels a side).");
+        ErrorCode::EncodeFailed, "The image could not be encoded as JPEG (it is " + dimensions(opaque.width, opaque.height) +
+                                     "; JPEG holds 1 to " + std::to_string(kMaxJpegSide) + " pixels a side).");
   }
   return Result<std::vector<std::uint8_t>>::success(std::move(*bytes));
 }
@@ -69,7 +72,7 @@ std::optional<Error> pixelLimitError(int width, int height, std::uint64_t maxPix
   const std::uint64_t pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
   if (pixels <= maxPixels) return std::nullopt;
   return Error{ErrorCode::ImageTooLarge,
-               "The image is " + std::to_string(width) + "\xC3\x97" + std::to_string(height) + " (" +
+               "The image is " + dimensions(width, height) + " (" +
                    std::to_string(pixels / 1'000'000) + " megapixels); the largest accepted is " +
                    std::to_string(maxPixels / 1'000'000) + " megapixels.",
                0,
