@@ -69,10 +69,10 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     jutils.c jmemmgr.c jmemnobs.c jsimd_none.c)
   set(encoder_sources
     jcapimin.c jcapistd.c jccoefct.c jccolor.c jcdctmgr.c jchuff.c jcinit.c jcmainct.c jcmarker.c
-    jcmaster.c jcparam.c jcprepct.c jcsample.c jdatadst.c jfdctint.c)
+    jcmaster.c jcparam.c jcphuff.c jcprepct.c jcsample.c jdatadst.c jfdctint.c)
   set(unused_features
     QUANT_1PASS_SUPPORTED QUANT_2PASS_SUPPORTED UPSAMPLE_MERGING_SUPPORTED DCT_IFAST_SUPPORTED
-    DCT_FLOAT_SUPPORTED C_PROGRESSIVE_SUPPORTED ENTROPY_OPT_SUPPORTED INPUT_SMOOTHING_SUPPORTED
+    DCT_FLOAT_SUPPORTED INPUT_SMOOTHING_SUPPORTED
     BLOCK_SMOOTHING_SUPPORTED)
 
   # jmorecfg.h defines those switches unconditionally and every file includes it with quotes,

@@ -8,82 +8,12 @@
 
 #include "core/codec.hpp"
 #include "core/jpeg_encoder.hpp"
+#include "libjpeg_reference.hpp"
 #include "test_images.hpp"
-
-#if DG_HAVE_LIBJPEG_TURBO
-#include <cstdio>  // jpeglib.h uses FILE without including <stdio.h>
-#include <jpeglib.h>
-#endif
 
 using namespace dg;
 using namespace dg::test;
 
-namespace {
-
-// A photo-like picture: smooth colour gradients, grey stripes and noise, so every coefficient band, the
-// Huffman codes for long values and 0xFF bytes in the coded data all occur.
-Image photoLike(int width, int height, unsigned seed) {
-  Image image(width, height);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      seed = seed * 1103515245u + 12345u;
-      const int noise = static_cast<int>(seed >> 27) - 16;
-      std::uint8_t* p = image.pixel(x, y);
-      const int stripe = (x / 3 + y / 5) % 2 == 0 ? 40 : -40;  // grey: JPEG keeps luma detail, not chroma's
-      p[0] = static_cast<std::uint8_t>(std::clamp(x * 200 / std::max(1, width - 1) + 28 + stripe + noise, 0, 255));
-      p[1] = static_cast<std::uint8_t>(std::clamp(128 + stripe + noise, 0, 255));
-      p[2] = static_cast<std::uint8_t>(std::clamp(y * 200 / std::max(1, height - 1) + 28 + stripe - noise, 0, 255));
-      p[3] = static_cast<std::uint8_t>(seed >> 24);  // never read: the encoder takes the image as opaque
-    }
-  }
-  return image;
-}
-
-double meanAbsoluteError(const Image& a, const Image& b) {
-  double sum = 0;
-  for (std::size_t i = 0; i < a.rgba.size(); i += 4) {
-    for (int c = 0; c < 3; ++c) sum += std::abs(a.rgba[i + c] - b.rgba[i + c]);
-  }
-  return sum / (3.0 * a.width * a.height);
-}
-
-#if DG_HAVE_LIBJPEG_TURBO
-// libjpeg-turbo's encoder as the app used it: jpeg_set_defaults (YCbCr 4:2:0, Annex K tables),
-// jpeg_set_quality with baseline tables. Its fatal errors cannot occur for these images; the
-// error manager is filled in by hand because the build leaves out jerror.c.
-std::vector<std::uint8_t> libjpegEncoded(const Image& image, int quality) {
-  jpeg_error_mgr errors{};
-  errors.error_exit = [](j_common_ptr) { std::abort(); };
-  errors.emit_message = [](j_common_ptr, int) {};
-  errors.output_message = [](j_common_ptr) {};
-  errors.format_message = [](j_common_ptr, char* buffer) { buffer[0] = '\0'; };
-  errors.reset_error_mgr = [](j_common_ptr) {};
-  jpeg_compress_struct info{};
-  info.err = &errors;
-  jpeg_create_compress(&info);
-  unsigned char* buffer = nullptr;
-  unsigned long length = 0;
-  jpeg_mem_dest(&info, &buffer, &length);
-  info.image_width = static_cast<JDIMENSION>(image.width);
-  info.image_height = static_cast<JDIMENSION>(image.height);
-  info.input_components = 4;
-  info.in_color_space = JCS_EXT_RGBX;
-  jpeg_set_defaults(&info);
-  jpeg_set_quality(&info, quality, TRUE);
-  jpeg_start_compress(&info, TRUE);
-  while (info.next_scanline < info.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(image.pixel(0, static_cast<int>(info.next_scanline)));
-    jpeg_write_scanlines(&info, &row, 1);
-  }
-  jpeg_finish_compress(&info);
-  jpeg_destroy_compress(&info);
-  std::vector<std::uint8_t> bytes(buffer, buffer + length);
-  std::free(buffer);
-  return bytes;
-}
-#endif
-
-}  // namespace
 
 TEST_CASE("The JPEG encoder's files decode to libjpeg-turbo's pixels at every size and quality") {
 #if DG_HAVE_LIBJPEG_TURBO
@@ -98,7 +28,7 @@ TEST_CASE("The JPEG encoder's files decode to libjpeg-turbo's pixels at every si
       const Image image = photoLike(size[0], size[1], seed++);
       const auto ours = encodeBaselineJpeg(image, quality);
       REQUIRE(ours);
-      const Image mine = decoded(*ours), reference = decoded(libjpegEncoded(image, quality));
+      const Image mine = decoded(*ours), reference = decoded(libjpegEncoded(image, {quality}));
       INFO(size[0] << "x" << size[1] << " at quality " << quality);
       CHECK(mine.width == size[0]);
       CHECK(mine.height == size[1]);

@@ -3,16 +3,13 @@
 #include <string>
 
 #include "core/jpeg_encoder.hpp"
-#include "core/jpeg_turbo.hpp"
+#include "core/jpeg_decoder.hpp"
 #include "core/png.hpp"
 #include "core/webp.hpp"
 
 // stb is compiled here and nowhere else in the core. No stdio: bytes always come from memory,
 // which also lets the wasm build link with -sFILESYSTEM=0.
 #define STBI_NO_STDIO
-#if !DG_HAVE_LIBJPEG_TURBO  // otherwise libjpeg-turbo decodes every JPEG (jpeg_turbo.hpp)
-#define STBI_ONLY_JPEG
-#endif
 #define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
 #define STB_IMAGE_IMPLEMENTATION
@@ -88,8 +85,8 @@ Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const Deco
   return decodeImageAtLeast(data, size, 0x7FFFFFFF, 0x7FFFFFFF, limits);
 }
 
-Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[maybe_unused]] int minWidth,
-                                 [[maybe_unused]] int minHeight, const DecodeLimits& limits) {
+Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
+                                 const DecodeLimits& limits) {
   if (size == 0) return Result<Image>::failure(ErrorCode::UnsupportedFormat, "The file is empty.");
   if (size > limits.maxFileBytes) {
     return Result<Image>::failure(ErrorCode::ImageTooLarge, "The file is " + megabytes(size) +
@@ -105,8 +102,8 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
   // Print workflows save CMYK (Adobe) JPEGs; neither decoder here converts them, browsers do.
   const bool cmyk = format == ImageFormat::Jpeg && peekJpegComponents(data, size) == 4;
   // Before handing a file to any decoder, the browser's included: a few bytes can declare gigapixels.
-  // A sequential JPEG may declare more (DecodeLimits); libjpeg-turbo checks which kind it is.
-  const bool sequentialMayPass = format == ImageFormat::Jpeg && !cmyk && haveLibjpegTurbo();
+  // A sequential JPEG may declare more (DecodeLimits); the JPEG decoder checks which kind it is.
+  const bool sequentialMayPass = format == ImageFormat::Jpeg && !cmyk;
   const auto [declaredWidth, declaredHeight] = peekDimensions(data, size);
   if (auto tooLarge = pixelLimitError(declaredWidth, declaredHeight,
                                       sequentialMayPass ? limits.maxSequentialJpegPixels : limits.maxPixels)) {
@@ -122,9 +119,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, [[m
                                   "This is a CMYK JPEG, which the app cannot decode itself.");
   }
   if (format == ImageFormat::Png) return decodePng(data, size);
-#if DG_HAVE_LIBJPEG_TURBO
   if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight, limits);
-#endif
 #if DG_HAVE_LIBWEBP
   if (format == ImageFormat::Webp) return decodeWebp(data, size, limits);
 #endif

@@ -1,7 +1,7 @@
 #pragma once
-// Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp) and JPEG encoder
-// (jpeg_encoder.hpp), stb_image for GIF and BMP, stb_image_write for PNG, and libjpeg-turbo and
-// libwebp where the build has them.
+// Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp), JPEG decoder
+// (jpeg_decoder.hpp) and JPEG encoder (jpeg_encoder.hpp), stb_image for GIF and BMP,
+// stb_image_write for PNG, and libwebp where the build has it.
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +22,7 @@ struct DecodeLimits {
   // A sequential (single-scan) JPEG is decoded a few rows at a time, at reduced scale for an
   // upload, so only its output counts against maxPixels and it may declare up to this many:
   // phones' 108 and 200 MP modes and their panoramas. A bound all the same, since a few bytes of
-  // header can declare gigapixels of blocks for libjpeg to walk. Applies with libjpeg-turbo only.
+  // header can declare gigapixels of blocks for the decoder to walk.
   std::uint64_t maxSequentialJpegPixels = 250'000'000;
 };
 
@@ -41,7 +41,7 @@ Error damagedFileError(ImageFormat format, const std::string& reason);
 
 // Like decodeImage, but the decoder may return a smaller image, never smaller than
 // minWidth × minHeight (stored orientation), when that is cheaper than a full decode: JPEG is
-// then decoded at reduced scale in the DCT domain (see jpeg_turbo.hpp). For callers that
+// then decoded at reduced scale in the DCT domain (see jpeg_decoder.hpp). For callers that
 // downscale anyway.
 Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight,
                                  const DecodeLimits& limits = {});

@@ -1,19 +1,114 @@
-// Reduced-scale JPEG decoding (DCT domain, libjpeg-turbo) and the upload path built on it. The
-// checks on the output hold for either decoder; the ones on the decoder itself run when the build
-// has libjpeg-turbo, which ./scripts/test always fetches.
+// The core's JPEG decoder: reduced-scale decoding in the DCT domain, the limits, damaged files, and
+// the upload path built on it.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 #include "core/codec.hpp"
-#include "core/jpeg_turbo.hpp"
+#include "core/jpeg_decoder.hpp"
 #include "core/prepare.hpp"
 #include "fixtures/progressive_jpeg.hpp"
 #include "image_writers.hpp"
+#include "libjpeg_reference.hpp"
 #include "test_images.hpp"
 
 using namespace dg;
 using namespace dg::test;
+
+#if DG_HAVE_LIBJPEG_TURBO
+namespace {
+
+struct Kind {
+  const char* name;
+  LibjpegOptions options;
+};
+
+// Every layout a camera, an editor or a web encoder writes, at sizes off the block and MCU edges.
+const Kind kKinds[] = {
+    {"4:2:0", {}},
+    {"4:2:2", {92, 2, 1}},
+    {"4:4:4", {92, 1, 1}},
+    {"4:4:0", {92, 1, 2}},
+    {"4:1:1", {92, 4, 1}},
+    {"greyscale", {92, 1, 1, true}},
+    {"4:2:0 with restart markers", {75, 2, 2, false, false, 3}},
+    {"progressive 4:2:0", {92, 2, 2, false, true}},
+    {"progressive 4:4:4", {50, 1, 1, false, true}},
+    {"progressive greyscale", {92, 1, 1, true, true}},
+    {"progressive 4:2:0 with restart markers", {92, 2, 2, false, true, 5}},
+};
+const int kSizes[][2] = {{1, 1}, {9, 17}, {64, 48}, {250, 130}, {123, 77}};
+
+}  // namespace
+#endif
+
+TEST_CASE("full-size decodes agree with libjpeg-turbo's for every kind of JPEG") {
+#if DG_HAVE_LIBJPEG_TURBO
+  // The same coefficients, upsampling and colour conversion; only the inverse DCT differs (floating
+  // point here, libjpeg's fixed point), by a level at most before colour conversion.
+  unsigned seed = 7;
+  for (const Kind& kind : kKinds) {
+    for (const auto& size : kSizes) {
+      const auto file = libjpegEncoded(photoLike(size[0], size[1], seed++), kind.options);
+      const auto ours = decodeImage(file.data(), file.size());
+      REQUIRE(ours.ok());
+      const Image reference = libjpegDecoded(file);
+      INFO(kind.name << ", " << size[0] << "x" << size[1]);
+      REQUIRE(ours.value().width == reference.width);
+      REQUIRE(ours.value().height == reference.height);
+      CHECK(largestDifference(ours.value(), reference) <= 3);
+      CHECK(meanAbsoluteError(ours.value(), reference) < 0.1);
+    }
+  }
+#else
+  SUCCEED("libjpeg-turbo is not in this build");
+#endif
+}
+
+TEST_CASE("reduced-scale decodes agree with libjpeg-turbo's") {
+#if DG_HAVE_LIBJPEG_TURBO
+  // From 5/8 up libjpeg takes the same route (the lowest m×m coefficients through an m-point
+  // transform, chroma through the fancy upsamplers), and the pixels agree as at full size. At 1/8,
+  // 2/8 and 4/8 it averages the full transform's outputs instead, and at 3/8 it enlarges chroma in
+  // a 6×6 transform: different low-pass filters, which agree on a smooth picture and differ on
+  // one-pixel detail (which libjpeg's averages let through a little more).
+  Image smooth(250, 130);
+  for (int y = 0; y < smooth.height; ++y) {
+    for (int x = 0; x < smooth.width; ++x) {
+      std::uint8_t* p = smooth.pixel(x, y);
+      p[0] = static_cast<std::uint8_t>(x), p[1] = static_cast<std::uint8_t>(128 + (y - 65) * (x - 125) / 128);
+      p[2] = static_cast<std::uint8_t>(y * 255 / 129), p[3] = 255;
+    }
+  }
+  unsigned seed = 70;
+  for (const Kind& kind : kKinds) {
+    const auto detailed = libjpegEncoded(photoLike(250, 130, seed++), kind.options);
+    const auto plain = libjpegEncoded(smooth, kind.options);
+    for (int scale = 1; scale < 8; ++scale) {
+      const int width = (250 * scale + 7) / 8, height = (130 * scale + 7) / 8;
+      INFO(kind.name << " at " << scale << "/8");
+      for (const auto* file : {&detailed, &plain}) {
+        const auto ours = decodeImageAtLeast(file->data(), file->size(), width, height);
+        REQUIRE(ours.ok());
+        const Image reference = libjpegDecoded(*file, scale);
+        REQUIRE(ours.value().width == width);
+        REQUIRE(reference.width == width);
+        REQUIRE(ours.value().height == height);
+        REQUIRE(reference.height == height);
+        if (file == &plain) {
+          CHECK(largestDifference(ours.value(), reference) <= 10);
+          CHECK(meanAbsoluteError(ours.value(), reference) < 3);
+        } else if (scale >= 5) {
+          CHECK(largestDifference(ours.value(), reference) <= 3);
+          CHECK(meanAbsoluteError(ours.value(), reference) < 0.1);
+        }
+      }
+    }
+  }
+#else
+  SUCCEED("libjpeg-turbo is not in this build");
+#endif
+}
 
 TEST_CASE("the scale is the smallest eighth that still covers the target") {
   CHECK(jpegScaleNumerator(4032, 3024, 1024, 768) == 3);  // 1512x1134, then a mild area resize
@@ -32,10 +127,8 @@ TEST_CASE("a reduced-scale decode covers the requested size and keeps the pictur
   CHECK(image.width >= 400);
   CHECK(image.height >= 300);
   CHECK(hasQuadrants(image, kRed, kGreen, kBlue, kYellow));
-  if (haveLibjpegTurbo()) {
-    CHECK(image.width == 400);  // 2/8 of 1600, never decoded at full size
-    CHECK(image.height == 300);
-  }
+  CHECK(image.width == 400);  // 2/8 of 1600, never decoded at full size
+  CHECK(image.height == 300);
   const auto full = decodeImage(jpeg.data(), jpeg.size());
   REQUIRE(full.ok());
   CHECK(full.value().width == 1600);
@@ -43,28 +136,21 @@ TEST_CASE("a reduced-scale decode covers the requested size and keeps the pictur
 }
 
 TEST_CASE("every reduced scale decodes a 4:2:0 JPEG's colours") {
-  // Below 8/8 libjpeg enlarges the half-resolution chroma through its larger inverse DCTs (10x10
-  // at 5/8, 12x12 at 6/8, 14x14 at 7/8): a build without them fails on most phone photos.
   const auto jpeg = jpegOf(quadrants(1600, 1200));
   for (int eighths = 1; eighths <= 8; ++eighths) {
     CAPTURE(eighths);
     const auto result = decodeImageAtLeast(jpeg.data(), jpeg.size(), 200 * eighths, 150 * eighths);
     REQUIRE(result.ok());
     CHECK(hasQuadrants(result.value(), kRed, kGreen, kBlue, kYellow));
-    if (haveLibjpegTurbo()) CHECK(result.value().width == 200 * eighths);
+    CHECK(result.value().width == 200 * eighths);
   }
 }
 
 TEST_CASE("a 200-megapixel phone photo is uploaded from a reduced-scale decode") {
   // 16320x12240, as phones' 200 MP modes shoot: four times the pixels any decoder may hold, fine
-  // for a sequential file, which libjpeg decodes a few rows at a time, here at 1/8 scale.
+  // for a sequential file, which streams through the decoder, here at 1/8 scale.
   const auto photo = flatJpegOf(16320, 12240, kBlue);
   const auto upload = prepareUpload(photo.data(), photo.size(), PrepareOptions{});
-  if (!haveLibjpegTurbo()) {  // stb_image decodes at full size: then the 50 MP limit applies
-    REQUIRE_FALSE(upload.ok());
-    CHECK(upload.error().code == ErrorCode::ImageTooLarge);
-    return;
-  }
   REQUIRE(upload.ok());
   CHECK(upload.value().sourceWidth == 16320);
   CHECK(upload.value().sourceHeight == 12240);
@@ -88,10 +174,9 @@ TEST_CASE("past 50 megapixels a JPEG must be sequential, within 250 megapixels, 
     CHECK(result.error().code == ErrorCode::ImageTooLarge);
     return result.error().message;
   };
-  // Progressive: libjpeg would hold every coefficient of the full size.
+  // Progressive: the decoder would hold every coefficient of the full size.
   CHECK_THAT(refusal(flatJpegOf(8400, 6300, kRed, true)),
              Catch::Contains("8400\xC3\x97" "6300 (52 megapixels); the largest accepted is 50 megapixels."));
-  if (!haveLibjpegTurbo()) return;
   // Past the bound for any JPEG: 268 megapixels of blocks to walk.
   CHECK_THAT(refusal(flatJpegOf(16384, 16384, kRed)), Catch::Contains("the largest accepted is 250 megapixels."));
   // Within the bound, but a Longest side of 8192 needs it at 5/8 scale: 78 megapixels decoded.
@@ -157,17 +242,13 @@ TEST_CASE("a progressive JPEG with endless scans is refused instead of decoded f
   for (int i = 0; i < 600; ++i) hostile.insert(hostile.end(), scan.begin(), scan.end());
   hostile.insert(hostile.end(), {0xFF, 0xD9});
   const auto result = decodeImage(hostile.data(), hostile.size());
-  if (haveLibjpegTurbo()) {
-    REQUIRE_FALSE(result.ok());
-    CHECK(result.error().code == ErrorCode::DecodeFailed);
-    CHECK_THAT(result.error().message, Catch::Contains("progressive scans"));
-  } else {
-    SUCCEED("stb_image has its own handling of repeated scans");
-  }
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::DecodeFailed);
+  CHECK(result.error().message == "The JPEG file is damaged (more than 500 progressive scans).");
 }
 
-TEST_CASE("libjpeg's fatal errors come back as a damaged-file reason") {
-  // A frame header claiming 12-bit samples, which neither decoder supports.
+TEST_CASE("a frame the decoder cannot read comes back as a damaged-file reason") {
+  // A frame header claiming 12-bit samples, which browsers do not decode either.
   auto jpeg = jpegOf(quadrants(64, 48));
   std::size_t frame = 0;
   for (std::size_t i = 2; i + 4 < jpeg.size() && !frame; ++i) {
@@ -178,14 +259,34 @@ TEST_CASE("libjpeg's fatal errors come back as a damaged-file reason") {
   const auto result = decodeImage(jpeg.data(), jpeg.size());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == ErrorCode::DecodeFailed);
-  CHECK_THAT(result.error().message, Catch::StartsWith("The JPEG file is damaged ("));
-  if (haveLibjpegTurbo()) CHECK(result.error().message == "The JPEG file is damaged (an unsupported sample precision).");
+  CHECK(result.error().message == "The JPEG file is damaged (an unsupported sample precision).");
+}
+
+TEST_CASE("regression: a Huffman table with more codes than its lengths hold is refused, not overrun") {
+  // fuzz_image: a DHT segment whose counts declared more codes of a length than fit in its bits;
+  // the decoder's lookup table was filled past its end before the overflow was noticed.
+  auto jpeg = jpegOf(quadrants(64, 48));
+  std::size_t table = 0;
+  for (std::size_t i = 2; i + 4 < jpeg.size() && !table; ++i) {
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC4) table = i;
+  }
+  REQUIRE(table > 0);
+  // Three codes of length 1 (two fit), the total kept by taking them from the longest length used.
+  std::uint8_t* counts = &jpeg[table + 5];
+  int longest = 15;
+  while (counts[longest] < 3) --longest;
+  REQUIRE(longest > 1);
+  counts[longest] = static_cast<std::uint8_t>(counts[longest] - (3 - counts[0]));
+  counts[0] = 3;
+  const auto result = decodeImage(jpeg.data(), jpeg.size());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message == "The JPEG file is damaged (a bad Huffman table).");
 }
 
 TEST_CASE("regression: a stray byte before a progressive JPEG's frame header hid its size from the limit") {
   // fuzz_image: a progressive JPEG with one stray byte before its SOF2, which declared 65088×65280.
-  // The size check stopped at the stray byte and let the file through; libjpeg skips such bytes,
-  // read the frame and reserved coefficient buffers for 4 gigapixels.
+  // The size check stopped at the stray byte and let the file through; the decoder skips such bytes
+  // (as libjpeg does), read the frame and reserved coefficient buffers for 4 gigapixels.
   Bytes file = bytesOf(kProgressiveJpeg);
   std::size_t frame = 0;
   for (std::size_t i = 2; i + 8 < file.size() && !frame; ++i) {
@@ -202,8 +303,7 @@ TEST_CASE("regression: a stray byte before a progressive JPEG's frame header hid
   CHECK_THAT(result.error().message, Catch::Contains("65088\xC3\x97" "65280"));
 }
 
-TEST_CASE("libjpeg checks the limits on the frame header it reads itself") {
-#if DG_HAVE_LIBJPEG_TURBO
+TEST_CASE("the decoder checks the limits on the frame header it reads itself") {
   const auto jpeg = jpegOf(quadrants(64, 48));
   DecodeLimits limits;
   limits.maxPixels = 64 * 48 - 1;
@@ -212,5 +312,4 @@ TEST_CASE("libjpeg checks the limits on the frame header it reads itself") {
   CHECK(refused.error().code == ErrorCode::ImageTooLarge);
   limits.maxPixels = 64 * 48;
   CHECK(decodeJpegScaled(jpeg.data(), jpeg.size(), 64, 48, limits).ok());
-#endif
 }
