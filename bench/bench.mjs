@@ -31,7 +31,6 @@ const INPUTS = [
 const VARIANTS = [
   { name: 'wasm', dir: 'build/wasm', label: 'app worker, release wasm' },
   { name: 'simd', dir: 'build/wasm-simd', label: 'app worker, -msimd128' },
-  { name: 'stb', dir: 'build/wasm-stb', label: 'app worker, stb (no DCT scaling)' },
 ].filter(({ dir }) => existsSync(path.join(root, dir, 'describe_generate.wasm')));
 
 const site = path.join(root, 'build/bench/site');

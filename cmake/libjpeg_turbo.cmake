@@ -1,15 +1,13 @@
-# libjpeg-turbo's decoder, built from the source scripts/fetch-sources places in
-# build/third_party/ (never committed). It decodes JPEG at M/8 scale in the DCT domain, so a
-# 12 MP photo bound for a 1024 px upload is never expanded to full size. Its encoder is compiled
-# for the tests alone, as the reference the core's own (src/core/jpeg_encoder.cpp) is checked
-# against; the app never links it. Only the baseline codec's files are compiled, without SIMD (none
-# exists for wasm) and without arithmetic coding (rare, and neither stb nor Chromium decodes it),
-# which keeps the wasm small and CI quick.
+# libjpeg-turbo, built from the source scripts/fetch-sources places in build/third_party/ (never
+# committed), for the tests alone: the reference the core's own JPEG encoder and decoder
+# (src/core/jpeg_encoder.cpp, jpeg_decoder.cpp) are checked against. The app never links it. Only
+# the files the tests reach are compiled, without SIMD and without arithmetic coding, which keeps
+# CI quick.
 # Defines the target dg_libjpeg_turbo and sets DG_HAVE_LIBJPEG_TURBO when the source is there.
 
 set(DG_LIBJPEG_TURBO_SOURCE "${CMAKE_SOURCE_DIR}/build/third_party/libjpeg-turbo"
-    CACHE PATH "libjpeg-turbo source tree (scripts/fetch-sources); empty or missing: use stb_image")
-option(DG_USE_LIBJPEG_TURBO "Decode JPEG with libjpeg-turbo when its source is present" ON)
+    CACHE PATH "libjpeg-turbo source tree (scripts/fetch-sources); empty or missing: no reference")
+option(DG_USE_LIBJPEG_TURBO "Build libjpeg-turbo as the tests' JPEG reference when its source is present" ON)
 
 set(DG_HAVE_LIBJPEG_TURBO OFF)
 if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
@@ -52,17 +50,13 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     configure_file("${generated}/${header}.new" "${generated}/${header}" COPYONLY)
   endforeach()
 
-  # Only what the app reaches: the baseline and progressive decoder with DCT-domain scaling, the
-  # accurate integer DCTs and fancy upsampling (libjpeg's defaults, which the core never changes),
-  # and the baseline encoder with the standard Huffman tables. Colour quantisation, merged
-  # ("sloppy") upsampling, the fast and float DCTs, progressive and Huffman-optimised encoding and
-  # input smoothing are switched off in jmorecfg.h below; libjpeg then rejects a request for one
-  # with JERR_NOT_COMPILED instead of linking code the app never runs (jquant1.c, jquant2.c,
-  # jdmerge.c, jidctflt.c, jidctfst.c, jfdctflt.c, jfdctfst.c, jcphuff.c; about 30 KB of wasm).
-  # So is block smoothing, which only softens progressive files whose later scans are missing:
-  # the core decodes whole files, so it would only ever touch truncated ones.
-  # jerror.c (the standard error manager and its message table) is left out: the core installs its
-  # own (src/core/jpeg_turbo.cpp).
+  # Only what the tests reach: the baseline and progressive decoder with DCT-domain scaling, the
+  # accurate integer DCTs and fancy upsampling (libjpeg's defaults), and the encoder, progressive
+  # and Huffman-optimised coding included. Colour quantisation, merged ("sloppy") upsampling, the
+  # fast and float DCTs, input smoothing and block smoothing are switched off in jmorecfg.h below
+  # (jquant1.c, jquant2.c, jdmerge.c, jidctflt.c, jidctfst.c, jfdctflt.c, jfdctfst.c are not
+  # compiled). jerror.c (the standard error manager and its message table) is left out: the tests
+  # install their own (tests/libjpeg_reference.hpp).
   set(decoder_sources
     jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jdcoefct.c jdcolor.c jddctmgr.c jdhuff.c jdinput.c
     jdmainct.c jdmarker.c jdmaster.c jdphuff.c jdpostct.c jdsample.c jidctint.c jidctred.c
@@ -111,35 +105,21 @@ if(DG_USE_LIBJPEG_TURBO AND EXISTS "${DG_LIBJPEG_TURBO_SOURCE}/jdapimin.c")
     configure_file("${generated}/${file}.new" "${copy}/${file}" COPYONLY)
   endfunction()
   # At reduced scale libjpeg upsamples 4:2:0 chroma inside the inverse DCT where it can, through
-  # 10x10, 12x12 and 14x14 transforms (12x12 at 6/8, the 2 MP photo's scale). Its fancy upsampler
-  # does the same work faster (the 2 MP upload 30.4 -> 28.9 ms in wasm), so chroma's DCT scale
-  # stops at 8/8, and the 9x9..16x16 transforms are no longer selected or linked (4 KB gzipped).
+  # 10x10, 12x12 and 14x14 transforms. The core upsamples chroma with libjpeg's fancy upsampler at
+  # every scale, so the reference does too from 5/8 up, where the tests compare them closely:
+  # chroma's DCT scale stops at 8/8, and the 9x9..16x16 transforms are no longer selected.
   dg_patch_libjpeg_copy(jdmaster.c "while \\(ssize < DCTSIZE &&" "while (ssize * 2 <= DCTSIZE &&")
   dg_patch_libjpeg_copy(jddctmgr.c "case 9:.*case 16:[^#]*#endif" "#endif")
-  # The core asks for RGBA rows only. Output as RGB565 (six converters, with and without dithering)
-  # is taken out of the colour deconverter's choice, so a request for it would fail as not
-  # implemented, and the converters are no longer linked.
-  dg_patch_libjpeg_copy(jdcolor.c "case JCS_RGB565:[^#]*case JCS_CMYK:" "case JCS_CMYK:")
 
   set(sources ${decoder_sources} ${encoder_sources})
   list(TRANSFORM sources PREPEND "${copy}/")
   add_library(dg_libjpeg_turbo STATIC ${sources})
   # The generated headers first, so the machine's own jpeglib.h (libjpeg-dev) is never mixed in.
   target_include_directories(dg_libjpeg_turbo BEFORE PUBLIC "${generated}" "${copy}")
-  target_compile_options(dg_libjpeg_turbo PRIVATE -w -O2)  # third-party code: its warnings are not ours;
-  # -O2: as fast as -O3 here (scripts/bench) and smaller, since its colour converters come in many copies
-  # Setup, marker parsing, memory management and error paths run once per image: optimised for
-  # size. The per-pixel and per-block stages (entropy coding, DCTs, colour conversion, resampling)
-  # keep -O2, which is what the 12 MP decode in scripts/bench measures.
-  set(cold_sources
-    jcomapi.c jdapimin.c jdapistd.c jdatasrc.c jddctmgr.c jdinput.c jdmarker.c jdmaster.c
-    jutils.c jmemmgr.c jmemnobs.c jsimd_none.c)
-  list(TRANSFORM cold_sources PREPEND "${copy}/")
-  set_source_files_properties(${cold_sources} PROPERTIES COMPILE_OPTIONS -Oz)
-  # Count bits with clz (one wasm instruction) instead of two copies of a 64 KB lookup table.
-  # No environment: no JPEGMEM variable to read, and no sscanf (with its float parser) linked for it.
+  target_compile_options(dg_libjpeg_turbo PRIVATE -w -O2)  # third-party code: its warnings are not ours
+  # Count bits with clz instead of two copies of a 64 KB lookup table; no environment to read.
   target_compile_definitions(dg_libjpeg_turbo PRIVATE USE_CLZ_INTRINSIC NO_GETENV NO_PUTENV)
-  message(STATUS "JPEG decoding: libjpeg-turbo ${version} from ${src}")
+  message(STATUS "JPEG reference for the tests: libjpeg-turbo ${version} from ${src}")
 else()
-  message(STATUS "JPEG decoding: stb_image (run scripts/fetch-sources for DCT-domain scaling)")
+  message(STATUS "JPEG reference for the tests: none (run scripts/fetch-sources)")
 endif()

@@ -21,7 +21,7 @@ const GLYPH = [0xff, 0xff, 0xff];
 const CORNER_RADIUS = 3;
 const SUN = { x: 10.5, y: 5.5, r: 1.25 };
 const HILLS = [[3.5, 11.5], [6.75, 7], [9, 10.25], [10.5, 8.25], [12.5, 11.5]];
-const SUBSAMPLES = 4; // per axis: 16 samples per pixel smooth the edges
+const SUBSAMPLES = 3; // per axis: 9 samples per pixel smooth the edges (16 looked the same and cost 0.9 KB gzipped)
 
 function insideRoundedSquare(x, y) {
   const cx = Math.min(Math.max(x, CORNER_RADIUS), 16 - CORNER_RADIUS);

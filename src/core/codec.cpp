@@ -5,7 +5,6 @@
 #include "core/jpeg_encoder.hpp"
 #include "core/jpeg_decoder.hpp"
 #include "core/png.hpp"
-#include "core/webp.hpp"
 
 // stb is compiled here and nowhere else in the core. No stdio: bytes always come from memory,
 // which also lets the wasm build link with -sFILESYSTEM=0.
@@ -24,7 +23,7 @@ namespace {
 
 bool coreDecodes(ImageFormat format) {
   return format == ImageFormat::Jpeg || format == ImageFormat::Png || format == ImageFormat::Gif ||
-         format == ImageFormat::Bmp || (format == ImageFormat::Webp && haveLibwebp());
+         format == ImageFormat::Bmp;
 }
 
 std::string dimensions(int width, int height) {
@@ -120,9 +119,6 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
   }
   if (format == ImageFormat::Png) return decodePng(data, size);
   if (format == ImageFormat::Jpeg) return decodeJpegScaled(data, size, minWidth, minHeight, limits);
-#if DG_HAVE_LIBWEBP
-  if (format == ImageFormat::Webp) return decodeWebp(data, size, limits);
-#endif
   const int length = static_cast<int>(size);
   int width = 0, height = 0, channels = 0;
   stbi_uc* decoded = stbi_load_from_memory(data, length, &width, &height, &channels, 4);

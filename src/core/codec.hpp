@@ -1,7 +1,7 @@
 #pragma once
 // Decoding and encoding entirely in memory: the core's PNG decoder (png.hpp), JPEG decoder
-// (jpeg_decoder.hpp) and JPEG encoder (jpeg_encoder.hpp), stb_image for GIF and BMP,
-// stb_image_write for PNG, and libwebp where the build has it.
+// (jpeg_decoder.hpp) and JPEG encoder (jpeg_encoder.hpp), stb_image for GIF and BMP, and
+// stb_image_write for PNG.
 
 #include <cstddef>
 #include <cstdint>
@@ -26,11 +26,10 @@ struct DecodeLimits {
   std::uint64_t maxSequentialJpegPixels = 250'000'000;
 };
 
-// JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame), BMP
-// and, in builds with libwebp, still WebP, to RGBA. Does not apply EXIF orientation (see exif.hpp).
-// Formats only a browser decodes (AVIF, HEIC, TIFF, CMYK JPEG, animated WebP; any WebP without
-// libwebp) fail with UnsupportedFormat and a message naming the format, so the caller can hand the
-// file to the browser's decoder.
+// JPEG (baseline and progressive), PNG (8/16-bit, palette, grey, alpha), GIF (first frame) and BMP
+// to RGBA. Does not apply EXIF orientation (see exif.hpp). Formats only a browser decodes (WebP,
+// AVIF, HEIC, TIFF, CMYK JPEG) fail with UnsupportedFormat and a message naming the format, so the
+// caller can hand the file to the browser's decoder, whose pixels then come back into the core.
 Result<Image> decodeImage(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits = {});
 
 // The ImageTooLarge error for a width×height image past maxPixels; nullopt within it.

@@ -172,24 +172,12 @@ std::vector<std::uint8_t> pngProfile(const std::uint8_t* data, std::size_t size)
   return {};
 }
 
-std::vector<std::uint8_t> webpProfile(const std::uint8_t* data, std::size_t size) {
-  // An extended file's chunks after "RIFF<size>WEBP": fourcc, little-endian size, padded to even.
-  for (std::size_t at = 12; at + 8 <= size;) {
-    const std::size_t length = data[at + 4] | data[at + 5] << 8 | data[at + 6] << 16 | static_cast<std::size_t>(data[at + 7]) << 24;
-    if (length > size - at - 8) break;
-    if (std::memcmp(data + at, "ICCP", 4) == 0) return {data + at + 8, data + at + 8 + length};
-    at += 8 + length + (length & 1);
-  }
-  return {};
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> embeddedIccProfile(const std::uint8_t* data, std::size_t size) {
   switch (sniffImageFormat(data, size)) {
     case ImageFormat::Jpeg: return jpegProfile(data, size);
     case ImageFormat::Png: return pngProfile(data, size);
-    case ImageFormat::Webp: return webpProfile(data, size);
     default: return {};
   }
 }

@@ -24,7 +24,7 @@ struct SrgbConversion {
 // profiles and CMYK are left as they are; the browser decodes CMYK JPEGs anyway).
 std::optional<SrgbConversion> srgbConversionFor(const std::vector<std::uint8_t>& icc);
 
-// The ICC profile a JPEG (APP2 ICC_PROFILE chunks), PNG (iCCP) or WebP (ICCP) carries; empty
+// The ICC profile a JPEG (APP2 ICC_PROFILE chunks) or PNG (iCCP) carries; empty
 // when it has none or it cannot be read.
 std::vector<std::uint8_t> embeddedIccProfile(const std::uint8_t* data, std::size_t size);
 

@@ -1,4 +1,4 @@
-// Hostile image files: every decoder (the core's PNG and zlib, stb_image, libjpeg-turbo, libwebp),
+// Hostile image files: every decoder (the core's JPEG, PNG and zlib decoders, stb_image's GIF and BMP),
 // the header peeks, the Exif reader and the whole upload path on arbitrary bytes. Limits are kept
 // small so that a file declaring a huge size is refused, as in the app, rather than exhausting the
 // fuzzer's memory.
