@@ -15,6 +15,18 @@
 using namespace dg;
 using namespace dg::test;
 
+namespace {
+
+// Where the first 0xFF `marker` pair after the start-of-image lies; 0 for none.
+std::size_t firstMarker(const Bytes& file, std::uint8_t marker) {
+  for (std::size_t i = 2; i + 1 < file.size(); ++i) {
+    if (file[i] == 0xFF && file[i + 1] == marker) return i;
+  }
+  return 0;
+}
+
+}  // namespace
+
 #if DG_HAVE_LIBJPEG_TURBO
 namespace {
 
@@ -250,10 +262,7 @@ TEST_CASE("a progressive JPEG with endless scans is refused instead of decoded f
 TEST_CASE("a frame the decoder cannot read comes back as a damaged-file reason") {
   // A frame header claiming 12-bit samples, which browsers do not decode either.
   auto jpeg = jpegOf(quadrants(64, 48));
-  std::size_t frame = 0;
-  for (std::size_t i = 2; i + 4 < jpeg.size() && !frame; ++i) {
-    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) frame = i;
-  }
+  const std::size_t frame = firstMarker(jpeg, 0xC0);
   REQUIRE(frame > 0);
   jpeg[frame + 4] = 12;
   const auto result = decodeImage(jpeg.data(), jpeg.size());
@@ -266,10 +275,7 @@ TEST_CASE("regression: a Huffman table with more codes than its lengths hold is 
   // fuzz_image: a DHT segment whose counts declared more codes of a length than fit in its bits;
   // the decoder's lookup table was filled past its end before the overflow was noticed.
   auto jpeg = jpegOf(quadrants(64, 48));
-  std::size_t table = 0;
-  for (std::size_t i = 2; i + 4 < jpeg.size() && !table; ++i) {
-    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC4) table = i;
-  }
+  const std::size_t table = firstMarker(jpeg, 0xC4);
   REQUIRE(table > 0);
   // Three codes of length 1 (two fit), the total kept by taking them from the longest length used.
   std::uint8_t* counts = &jpeg[table + 5];
@@ -288,10 +294,7 @@ TEST_CASE("regression: a stray byte before a progressive JPEG's frame header hid
   // The size check stopped at the stray byte and let the file through; the decoder skips such bytes
   // (as libjpeg does), read the frame and reserved coefficient buffers for 4 gigapixels.
   Bytes file = bytesOf(kProgressiveJpeg);
-  std::size_t frame = 0;
-  for (std::size_t i = 2; i + 8 < file.size() && !frame; ++i) {
-    if (file[i] == 0xFF && file[i + 1] == 0xC2) frame = i;
-  }
+  const std::size_t frame = firstMarker(file, 0xC2);
   REQUIRE(frame > 0);
   file[frame + 5] = 0xFF, file[frame + 6] = 0x00;  // height 65280
   file[frame + 7] = 0xFE, file[frame + 8] = 0x40;  // width 65088

@@ -121,7 +121,7 @@ function now(id, call, bytesKey) {
   return outcome;
 }
 
-// Formats the core cannot decode (AVIF, HEIC, CMYK JPEG, animated WebP) are decoded by the
+// Formats the core cannot decode (WebP, AVIF, HEIC, CMYK JPEG) are decoded by the
 // browser, and its pixels go back into the core, so a person never sees "unsupported" for a file
 // their browser opens. Only a file nothing here can open gets an error, naming the format its
 // bytes show. `usePixels` gets the upright ImageBitmap and draws what it needs with pixelsOf.

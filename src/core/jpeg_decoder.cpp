@@ -33,10 +33,14 @@ constexpr std::uint8_t kNaturalOrder[64 + 16] = {
 
 // The inverse DCT at m/8 scale evaluates the block's cosine series, truncated to its lowest m
 // frequencies, at the centres of an m×m grid: basis[m][x][u] = c(u)/2 · cos((2x+1)uπ/2m), with
-// c(0) = 1/√2. Together with the zigzag extents of each block below, filled once.
+// c(0) = 1/√2. Filled once, with the zigzag extents and the colour conversion's tables.
 struct Tables {
   float basis[9][8][8];
   std::uint8_t rowsUpTo[64], columnsUpTo[64];  // rows and columns the zigzag positions 0..k reach
+  // libjpeg's YCbCr to RGB in 16-bit fixed point, rounded, per chroma value: red's and blue's
+  // offsets, and green's two terms before their sum is rounded.
+  std::int32_t redFromCr[256], blueFromCb[256], greenFromCb[256], greenFromCr[256];
+  std::uint8_t clamp[256 * 3];  // clamp[256 + v]: v limited to 0..255, for v in -256..511
 
   Tables() {
     // cos by its Taylor series, after folding the angle into [0, π/2]: no libm for one table.
@@ -58,6 +62,14 @@ struct Tables {
         }
       }
     }
+    for (int i = 0; i < 256; ++i) {
+      const int c = i - 128;
+      redFromCr[i] = (91881 * c + 32768) >> 16;
+      blueFromCb[i] = (116130 * c + 32768) >> 16;
+      greenFromCb[i] = -22554 * c + 32768;
+      greenFromCr[i] = -46802 * c;
+    }
+    for (int v = -256; v < 512; ++v) clamp[256 + v] = static_cast<std::uint8_t>(std::clamp(v, 0, 255));
     int rows = 0, columns = 0;
     for (int k = 0; k < 64; ++k) {
       rows = std::max(rows, kNaturalOrder[k] / 8 + 1);
@@ -229,7 +241,7 @@ class BitReader {
     skip(16);  // no such code: damaged data, read on as libjpeg does
     return 0;
   }
-  // At a restart marker: drop the bits left of the interval and step over the marker, if it is one.
+  // At a restart marker: drop what is left of the interval's bits and step over the marker, if it is one.
   void restart() {
     bits_ = 0, count_ = 0, atMarker_ = false;
     while (next_ + 1 < end_ && !(next_[0] == 0xFF && next_[1] != 0 && next_[1] != 0xFF)) ++next_;
@@ -684,8 +696,6 @@ void upsampleBoth(const std::uint8_t* nearer, const std::uint8_t* further, int w
   }
 }
 
-std::uint8_t clampToByte(int value) { return static_cast<std::uint8_t>(value < 0 ? 0 : value > 255 ? 255 : value); }
-
 Image Decoder::toRgba() {
   const int width = (width_ * scale_ + 7) / 8, height = (height_ * scale_ + 7) / 8;
   Image image(width, height);
@@ -731,12 +741,13 @@ Image Decoder::toRgba() {
     } else if (rgb) {
       for (int x = 0; x < width; ++x, p += 4) p[0] = rows[0][x], p[1] = rows[1][x], p[2] = rows[2][x], p[3] = 255;
     } else {
-      // libjpeg's fixed-point YCbCr to RGB: 16 fraction bits, rounded.
+      const Tables& t = tables();
+      const std::uint8_t* clamp = t.clamp + 256;
       for (int x = 0; x < width; ++x, p += 4) {
-        const int luma = rows[0][x], cb = rows[1][x] - 128, cr = rows[2][x] - 128;
-        p[0] = clampToByte(luma + ((91881 * cr + 32768) >> 16));
-        p[1] = clampToByte(luma + ((-22554 * cb - 46802 * cr + 32768) >> 16));
-        p[2] = clampToByte(luma + ((116130 * cb + 32768) >> 16));
+        const int luma = rows[0][x], cb = rows[1][x], cr = rows[2][x];
+        p[0] = clamp[luma + t.redFromCr[cr]];
+        p[1] = clamp[luma + ((t.greenFromCb[cb] + t.greenFromCr[cr]) >> 16)];
+        p[2] = clamp[luma + t.blueFromCb[cb]];
         p[3] = 255;
       }
     }
