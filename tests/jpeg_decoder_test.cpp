@@ -25,11 +25,7 @@ std::size_t firstMarker(const Bytes& file, std::uint8_t marker) {
   return 0;
 }
 
-}  // namespace
-
 #if DG_HAVE_LIBJPEG_TURBO
-namespace {
-
 struct Kind {
   const char* name;
   LibjpegOptions options;
@@ -50,9 +46,9 @@ const Kind kKinds[] = {
     {"progressive 4:2:0 with restart markers", {92, 2, 2, false, true, 5}},
 };
 const int kSizes[][2] = {{1, 1}, {9, 17}, {64, 48}, {250, 130}, {123, 77}};
+#endif
 
 }  // namespace
-#endif
 
 TEST_CASE("full-size decodes agree with libjpeg-turbo's for every kind of JPEG") {
 #if DG_HAVE_LIBJPEG_TURBO

@@ -98,7 +98,7 @@ Result<Image> decodeImageAtLeast(const std::uint8_t* data, std::size_t size, int
                                   "This file is not an image format the app recognises "
                                   "(JPEG, PNG, WebP, GIF, BMP; AVIF and HEIC where the browser opens them).");
   }
-  // Print workflows save CMYK (Adobe) JPEGs; neither decoder here converts them, browsers do.
+  // Print workflows save CMYK (Adobe) JPEGs; the core does not convert them, browsers do.
   const bool cmyk = format == ImageFormat::Jpeg && peekJpegComponents(data, size) == 4;
   // Before handing a file to any decoder, the browser's included: a few bytes can declare gigapixels.
   // A sequential JPEG may declare more (DecodeLimits); the JPEG decoder checks which kind it is.
