@@ -88,7 +88,7 @@ window.runBench = async ({ inputs, variants }) => {
         let output;
         try {
           output = await path.run(blob);
-        } catch (error) {  // a build whose limits refuse the input (stb past 50 MP): reported, not timed
+        } catch (error) {  // a build whose limits refuse the input: reported, not timed
           t.refused = error.message;
           continue;
         }
