@@ -22,7 +22,7 @@ std::size_t findJpegFrameHeader(const std::uint8_t* d, std::size_t size) {
     if (d[at] != 0xFF || marker == 0xFF || marker == 0x00) { ++at; continue; }  // stray byte, fill, stuffed FF
     if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) return at;
     if (marker == 0xDA || marker == 0xD9) break;
-    at += 2 + ((d[at + 2] << 8) | d[at + 3]);
+    at += 2 + readBe16(d + at + 2);
   }
   return 0;
 }
@@ -115,7 +115,6 @@ ImageFormat sniffImageFormat(const std::uint8_t* data, std::size_t size) {
 }
 
 std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
-  auto be16 = [d](std::size_t at) { return (d[at] << 8) | d[at + 1]; };
   auto le16 = [d](std::size_t at) { return d[at] | (d[at + 1] << 8); };
   auto le32 = [&](std::size_t at) { return static_cast<std::uint32_t>(le16(at + 2)) << 16 | le16(at); };
   switch (sniffImageFormat(d, size)) {
@@ -132,7 +131,7 @@ std::pair<int, int> peekDimensions(const std::uint8_t* d, std::size_t size) {
       return {clampInt(le32(18)), clampInt(static_cast<std::uint32_t>(height < 0 ? -static_cast<std::int64_t>(height) : height))};
     }
     case ImageFormat::Jpeg:
-      if (const std::size_t frame = findJpegFrameHeader(d, size)) return {be16(frame + 7), be16(frame + 5)};
+      if (const std::size_t frame = findJpegFrameHeader(d, size)) return {readBe16(d + frame + 7), readBe16(d + frame + 5)};
       break;
     case ImageFormat::Webp: {  // the first chunk after "RIFF<size>WEBP" says which kind of file it is
       auto le24 = [&](std::size_t at) { return static_cast<int>(le16(at) | d[at + 2] << 16); };

@@ -39,6 +39,9 @@ inline bool isOpaque(const Image& image) {
   return (all & kAlphaBytes) == kAlphaBytes;
 }
 
+// The big-endian 16-bit number at p (JPEG segment lengths and frame sizes).
+inline std::uint16_t readBe16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+
 // The big-endian 32-bit number at p (PNG chunk lengths, ISO BMFF boxes, ICC profiles).
 inline std::uint32_t readBe32(const std::uint8_t* p) {
   return static_cast<std::uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
@@ -73,7 +76,7 @@ void forEachJpegSegment(const std::uint8_t* data, std::size_t size, Visit&& visi
       continue;
     }
     if (marker == 0xDA || marker == 0xD9) return;
-    const std::size_t length = (data[offset + 2] << 8) | data[offset + 3];
+    const std::size_t length = readBe16(data + offset + 2);
     if (length < 2 || offset + 2 + length > size) return;
     if (!visit(marker, data + offset + 4, length - 2)) return;
     offset += 2 + length;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/jpeg_zigzag.hpp"
+
 namespace dg {
 
 int jpegScaleNumerator(int width, int height, int minWidth, int minHeight) {
@@ -23,13 +25,6 @@ namespace {
 // hostile file could keep the decoder busy for minutes. Real encoders write about ten; libjpeg-turbo's
 // TurboJPEG API applies the same cap.
 constexpr int kMaxScans = 500;
-
-// Zigzag position to natural (row-major) position. The 16 spare entries make a run that overshoots
-// the block (damaged data) land on position 63 instead of outside it, as libjpeg's table does.
-constexpr std::uint8_t kNaturalOrder[64 + 16] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13,
-    6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31,
-    39, 46, 53, 60, 61, 54, 47, 55, 62, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
 
 // The inverse DCT at m/8 scale evaluates the block's cosine series, truncated to its lowest m
 // frequencies, at the centres of an m×m grid: basis[m][x][u] = c(u)/2 · cos((2x+1)uπ/2m), with
@@ -72,8 +67,8 @@ struct Tables {
     for (int v = -256; v < 512; ++v) clamp[256 + v] = static_cast<std::uint8_t>(std::clamp(v, 0, 255));
     int rows = 0, columns = 0;
     for (int k = 0; k < 64; ++k) {
-      rows = std::max(rows, kNaturalOrder[k] / 8 + 1);
-      columns = std::max(columns, kNaturalOrder[k] % 8 + 1);
+      rows = std::max(rows, kZigzagToNatural[k] / 8 + 1);
+      columns = std::max(columns, kZigzagToNatural[k] % 8 + 1);
       rowsUpTo[k] = static_cast<std::uint8_t>(rows);
       columnsUpTo[k] = static_cast<std::uint8_t>(columns);
     }
@@ -275,8 +270,6 @@ struct Component {
   std::uint8_t* samples(int x, int y, int m) { return &plane[static_cast<std::size_t>(y) * m * stride + x * m]; }
 };
 
-std::uint16_t readBe16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-
 class Decoder {
  public:
   Decoder(const std::uint8_t* data, std::size_t size, int minWidth, int minHeight, const DecodeLimits& limits)
@@ -295,7 +288,7 @@ class Decoder {
   bool readScan(const std::uint8_t* body, std::size_t length);
   bool startDecoding(bool severalScans);
   void decodeScanData(const std::vector<Component*>& scan, int ss, int se, int ah, int al);
-  void decodeSequentialBlock(BitReader& in, Component& c, std::int16_t* block, int& last);
+  int decodeSequentialBlock(BitReader& in, Component& c, std::int16_t* block);
   void decodeProgressiveBlock(BitReader& in, Component& c, std::int16_t* block, int ss, int se, int ah, int al);
   void transformBuffered();
   Image toRgba();
@@ -418,7 +411,7 @@ bool Decoder::readQuantisationTables(const std::uint8_t* body, std::size_t lengt
     const std::size_t tableLength = 1 + 64 * (precision + 1u);
     if (precision > 1 || index > 3 || length < tableLength) return fail("a bad quantization table");
     for (int k = 0; k < 64; ++k) {
-      quantisation_[index][kNaturalOrder[k]] = precision ? readBe16(body + 1 + 2 * k) : body[1 + k];
+      quantisation_[index][kZigzagToNatural[k]] = precision ? readBe16(body + 1 + 2 * k) : body[1 + k];
     }
     quantisationDefined_[index] = true;
     body += tableLength, length -= tableLength;
@@ -509,19 +502,21 @@ bool Decoder::startDecoding(bool severalScans) {
   return true;
 }
 
-void Decoder::decodeSequentialBlock(BitReader& in, Component& c, std::int16_t* block, int& last) {
+// Decodes one block's quantised coefficients into `block` (all zeros before) and returns the
+// highest zigzag position it wrote.
+int Decoder::decodeSequentialBlock(BitReader& in, Component& c, std::int16_t* block) {
   int size = in.symbol(dcTables_[c.dcTable]) & 15;
   const int difference = size ? in.takeSigned(size) : 0;
   c.predictor = static_cast<std::int16_t>(c.predictor + difference);  // wraps on damaged data, as int16
   block[0] = static_cast<std::int16_t>(c.predictor);
-  last = 0;
+  int last = 0;
   const HuffmanTable& ac = acTables_[c.acTable];
   for (int k = 1; k < 64; ++k) {
     if (in.available() < kFastBits) in.fill();
     if (const int fast = ac.fastAc[in.peek(kFastBits)]) {
       in.skip(fast & 15);
       k += fast >> 4 & 15;
-      block[kNaturalOrder[k]] = static_cast<std::int16_t>(fast >> 8);  // arithmetic: the value is signed
+      block[kZigzagToNatural[k]] = static_cast<std::int16_t>(fast >> 8);  // arithmetic: the value is signed
       last = std::min(k, 63);
       continue;
     }
@@ -534,9 +529,10 @@ void Decoder::decodeSequentialBlock(BitReader& in, Component& c, std::int16_t* b
       continue;
     }
     k += run;
-    block[kNaturalOrder[k]] = static_cast<std::int16_t>(in.takeSigned(size));
+    block[kZigzagToNatural[k]] = static_cast<std::int16_t>(in.takeSigned(size));
     last = std::min(k, 63);
   }
+  return last;
 }
 
 // One block's part of a progressive scan (ITU T.81 G.1.2), libjpeg's way.
@@ -569,7 +565,7 @@ void Decoder::decodeProgressiveBlock(BitReader& in, Component& c, std::int16_t* 
         continue;
       }
       k += run;
-      block[kNaturalOrder[k]] = static_cast<std::int16_t>(in.takeSigned(size) * (1 << al));
+      block[kZigzagToNatural[k]] = static_cast<std::int16_t>(in.takeSigned(size) * (1 << al));
     }
     return;
   }
@@ -591,19 +587,19 @@ void Decoder::decodeProgressiveBlock(BitReader& in, Component& c, std::int16_t* 
       }
       // Past `run` zero coefficients (refining the non-zero ones on the way) to where the new one goes.
       for (; k <= se; ++k) {
-        std::int16_t& coefficient = block[kNaturalOrder[k]];
+        std::int16_t& coefficient = block[kZigzagToNatural[k]];
         if (coefficient) {
           refine(coefficient);
         } else if (--run < 0) {
           break;
         }
       }
-      if (value) block[kNaturalOrder[k]] = static_cast<std::int16_t>(value);
+      if (value) block[kZigzagToNatural[k]] = static_cast<std::int16_t>(value);
     }
   }
   if (eobRun_ > 0) {
     for (; k <= se; ++k) {
-      std::int16_t& coefficient = block[kNaturalOrder[k]];
+      std::int16_t& coefficient = block[kZigzagToNatural[k]];
       if (coefficient) refine(coefficient);
     }
     --eobRun_;
@@ -641,13 +637,11 @@ void Decoder::decodeScanData(const std::vector<Component*>& scan, int ss, int se
             if (progressive_) {
               decodeProgressiveBlock(in, *c, c->block(x, y), ss, se, ah, al);
             } else if (buffered_) {
-              int last;
-              decodeSequentialBlock(in, *c, c->block(x, y), last);
+              decodeSequentialBlock(in, *c, c->block(x, y));
             } else {
-              int last;
-              decodeSequentialBlock(in, *c, streamed, last);
+              const int last = decodeSequentialBlock(in, *c, streamed);
               transform(streamed, c->dequantise, m, last, c->samples(x, y, m), c->stride);
-              for (int k = 0; k <= last; ++k) streamed[kNaturalOrder[k]] = 0;
+              for (int k = 0; k <= last; ++k) streamed[kZigzagToNatural[k]] = 0;
             }
           }
         }

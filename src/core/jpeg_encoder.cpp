@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
+#include "core/jpeg_zigzag.hpp"
+
 namespace dg {
 namespace {
-
-// Where the k-th coefficient of the zigzag scan sits in a row-major 8×8 block.
-constexpr std::uint8_t kZigzag[64] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
-    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
 
 // Annex K's quantisation tables, row-major. They are quality 50; other qualities scale them.
 constexpr std::uint8_t kLuminanceQuantisers[64] = {
@@ -81,7 +77,7 @@ void scaleQuantisers(const std::uint8_t* annexK, int quality, std::uint8_t* zigz
   quality = std::clamp(quality, 1, 100);
   const long scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
   for (int k = 0; k < 64; ++k) {
-    zigzagOut[k] = static_cast<std::uint8_t>(std::clamp((annexK[kZigzag[k]] * scale + 50) / 100, 1L, 255L));
+    zigzagOut[k] = static_cast<std::uint8_t>(std::clamp((annexK[kZigzagToNatural[k]] * scale + 50) / 100, 1L, 255L));
   }
 }
 
@@ -227,7 +223,7 @@ void encodeBlock(const std::uint8_t* samples, std::size_t stride, Component& com
   std::int32_t zigzag[64];
   std::uint64_t nonzero = 0;  // bit k: zigzag coefficient k is not zero
   for (int k = 0; k < 64; ++k) {
-    const std::int32_t value = dct[kZigzag[k]];
+    const std::int32_t value = dct[kZigzagToNatural[k]];
     const std::int32_t sign = value >> 31;
     const auto magnitude = static_cast<std::uint32_t>((value ^ sign) - sign);
     const auto quantised = static_cast<std::int32_t>(((magnitude + q.half[k]) * q.reciprocal[k]) >> 40);
